@@ -1,0 +1,58 @@
+# Knooppunt: `make run` to try it, `make test` to prove it. See README.md.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEV_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+           EMAIL_FILE_PATH=var/mail KNOOPPUNT_SMS_BACKEND=file KNOOPPUNT_SMS_FILE_PATH=var/sms
+
+.PHONY: run test lint format bench lock clean install browser-deps
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+testpeers/broker/node_modules/.installed: testpeers/broker/package.json testpeers/broker/package-lock.json
+	cd testpeers/broker && npm ci --silent --no-audit --no-fund
+	touch $@
+
+browser-deps: node_modules/.installed testpeers/broker/node_modules/.installed
+
+run: $(STAMP)
+	mkdir -p var/mail var/sms
+	$(DEV_ENV) $(BIN)/knooppunt migrate --no-input
+	$(DEV_ENV) $(BIN)/knooppunt seed_demo
+	@echo "Knooppunt draait op http://127.0.0.1:8000  (e-mail: var/mail/, sms: var/sms/)"
+	$(DEV_ENV) $(BIN)/knooppunt runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/knooppunt makemigrations --check --dry-run --settings=knooppunt.conf.test
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP) browser-deps lint
+	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile -q requirements/base.in -o requirements/base.txt --python-version 3.11
+	$(BIN)/uv pip compile -q requirements/dev.in -o requirements/dev.txt --python-version 3.11
+
+clean:
+	rm -rf $(VENV) var node_modules testpeers/broker/node_modules

@@ -1,0 +1,1 @@
+pytest_plugins = ["knooppunt.testing.fixtures", "knooppunt.testing.browser"]

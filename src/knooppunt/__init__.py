@@ -1,0 +1,1 @@
+"""Knooppunt: portal for Dutch healthcare data exchange with delegated user administration."""

@@ -1,0 +1,202 @@
+"""The user of SPEC 3, its login names, password history and one-time password links."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    INVITED = "invited", _("uitgenodigd")
+    PENDING = "pending", _("wacht op goedkeuring")
+    ACTIVE = "active", _("actief")
+    DEACTIVATED = "deactivated", _("gedeactiveerd")
+    EXPIRED = "expired", _("verlopen")
+    DELETED = "deleted", _("verwijderd")
+
+
+class CodeChannel(models.TextChoices):
+    AUTO = "auto", _("SMS als er een mobiel nummer is, anders e-mail")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+    def not_deleted(self):
+        return self.exclude(status=Status.DELETED)
+
+
+class User(AbstractBaseUser):
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    voorletters = models.CharField(_("voorletters"), max_length=20)
+    voornaam = models.CharField(_("voornaam"), max_length=100)
+    tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
+    achternaam = models.CharField(_("achternaam"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    uzi_nummer = models.CharField(_("UZI-nummer"), max_length=9, blank=True)
+    telefoonnummer = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    memo = models.TextField(_("memo"), blank=True)
+    nieuwsbrief = models.BooleanField(_("nieuwsbrief"), default=False)
+    contactpersoon = models.BooleanField(_("contactpersoon"), default=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("organisatie"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
+    is_administrator = models.BooleanField(
+        _("gebruikersbeheerder"),
+        default=False,
+        help_text=_("Beheert de gebruikers van de eigen organisatie."),
+    )
+    code_channel = models.CharField(
+        _("verificatiecode via"),
+        max_length=10,
+        choices=CodeChannel.choices,
+        default=CodeChannel.AUTO,
+    )
+    password_changed_at = models.DateTimeField(_("wachtwoord gewijzigd op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Self-registration through eHerkenning: the code the person must enter (SPEC 3, BIDN 2.2).
+    verification_code = models.CharField(_("verificatiecode"), max_length=12, blank=True)
+    verified_at = models.DateTimeField(_("geverifieerd op"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("gedeactiveerd op"), null=True, blank=True)
+    deactivated_until = models.DateField(_("gedeactiveerd tot"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("verlopen op"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deletion_reason = models.CharField(_("reden"), max_length=500, blank=True)
+    # Optimistic locking: two administrators saving from stale pages must not overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["voorletters", "voornaam", "achternaam", "email"]
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            # E-mail is unique among users that are not deleted (SPEC 3); deleted ones have none.
+            models.UniqueConstraint(
+                models.functions.Lower("email"),
+                condition=~models.Q(email="") & ~models.Q(status="deleted"),
+                name="unique_email_of_living_users",
+                violation_error_message=_("Dit e-mailadres is al in gebruik."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def naam(self) -> str:
+        """Display name as in the manuals' list: 'F Grashoff', 'P van der Test'."""
+        parts = [self.voorletters.replace(".", ""), self.tussenvoegsel, self.achternaam]
+        return " ".join(p for p in parts if p)
+
+    def get_full_name(self) -> str:
+        parts = [self.voornaam, self.tussenvoegsel, self.achternaam]
+        return " ".join(p for p in parts if p)
+
+    def get_short_name(self) -> str:
+        return self.voornaam
+
+    # Django's auth machinery asks these; the answers come from the status, not from flags.
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff of the operator organisation use the operator console."""
+        return self.is_active and self.organisation.is_operator
+
+    is_superuser = False
+
+    def has_perm(self, perm, obj=None) -> bool:
+        from knooppunt.access import rules
+
+        return rules.can(self, "operator.console")
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(p, obj) for p in perm_list)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.has_perm(app_label)
+
+    def password_expires_at(self):
+        if self.password_changed_at is None:
+            return None
+        return self.password_changed_at + settings.KNOOPPUNT_PASSWORD_VALIDITY
+
+
+class IssuedUsername(models.Model):
+    """Every login name ever issued, so a name is never handed out twice (purged users included)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uitgegeven inlognaam")
+        verbose_name_plural = _("uitgegeven inlognamen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords, for the 'not one of the last 12' rule."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%d-%m-%Y}"
+
+
+class PasswordLinkPurpose(models.TextChoices):
+    INVITATION = "invitation", _("uitnodiging")
+    RESET = "reset", _("wachtwoord aanvragen")
+
+
+class PasswordLink(models.Model):
+    """A set-password link from an e-mail: valid for a few hours and usable once.
+
+    Only a hash of the token is stored, so a database reader cannot use the links.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_links")
+    purpose = models.CharField(max_length=20, choices=PasswordLinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.user}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at

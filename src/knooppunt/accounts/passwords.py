@@ -1,0 +1,130 @@
+"""Setting passwords and the one-time set-password links of invitation and reset mails."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from knooppunt.audit.services import record
+
+from .models import PasswordHistory, PasswordLink, PasswordLinkPurpose, Status, User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_link(user: User, purpose: str) -> str:
+    """Store a new link for `user` and return its full URL (the token is not kept)."""
+    token = secrets.token_urlsafe(32)
+    PasswordLink.objects.create(
+        user=user,
+        purpose=purpose,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY,
+    )
+    return settings.KNOOPPUNT_BASE_URL + reverse("accounts:set_password", args=[token])
+
+
+def find_link(token: str) -> PasswordLink | None:
+    """The link for a token if it exists and can still be used, else None."""
+    link = PasswordLink.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    if link is None or not link.is_usable() or not may_set_password(link.user):
+        return None
+    return link
+
+
+def may_set_password(user: User) -> bool:
+    return user.status in (Status.INVITED, Status.ACTIVE)
+
+
+def set_password(user: User, raw_password: str) -> None:
+    """Store a new password (validated by the caller) and remember the old hash."""
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(raw_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    keep = settings.KNOOPPUNT_PASSWORD_HISTORY
+    stale = user.password_history.values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
+def use_link(token: str, raw_password: str, request=None) -> User | None:
+    """Set the password through a link, exactly once.
+
+    The conditional UPDATE claims the link: when the same link is submitted twice at the same
+    moment, the database lets exactly one UPDATE match, and the other gets None.
+    """
+    password_validation.validate_password(raw_password, _user_for_token(token))
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = PasswordLink.objects.filter(
+            token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if claimed != 1:
+            return None
+        link = PasswordLink.objects.select_related("user", "user__organisation").get(
+            token_hash=_hash(token)
+        )
+        user = User.objects.select_for_update().get(pk=link.user_id)
+        if not may_set_password(user):
+            transaction.set_rollback(True)
+            return None
+        set_password(user, raw_password)
+        if user.status == Status.INVITED:
+            user.status = Status.ACTIVE
+            user.save(update_fields=["status"])
+        # Other outstanding links of this user stop working too.
+        PasswordLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        record(
+            "password.set" if link.purpose == PasswordLinkPurpose.INVITATION else "password.reset",
+            actor=user,
+            request=request,
+            target=user,
+        )
+    return user
+
+
+def _user_for_token(token: str) -> User | None:
+    link = PasswordLink.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    return link.user if link else None
+
+
+def send_invitation(user: User) -> None:
+    """Portero 1/3.2: instructions, login name, a set-password link and the portal's address."""
+    url = create_link(user, PasswordLinkPurpose.INVITATION)
+    context = {
+        "user": user,
+        "link": url,
+        "portal_url": settings.KNOOPPUNT_BASE_URL + "/",
+        "hours": int(settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY.total_seconds() // 3600),
+    }
+    send_mail(
+        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def send_reset(user: User) -> None:
+    url = create_link(user, PasswordLinkPurpose.RESET)
+    context = {
+        "user": user,
+        "link": url,
+        "portal_url": settings.KNOOPPUNT_BASE_URL + "/",
+        "hours": int(settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY.total_seconds() // 3600),
+    }
+    send_mail(
+        subject=render_to_string("accounts/email/reset_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/reset.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

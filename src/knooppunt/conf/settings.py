@@ -1,0 +1,211 @@
+"""Knooppunt's settings. Every value that differs per environment is read through `config()`."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from .environ import config
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/knooppunt
+BASE_DIR = SRC_DIR.parent.parent  # the checkout
+VAR_DIR = Path(config("KNOOPPUNT_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = config("DEBUG", False, cast=bool)
+_DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
+SECRET_KEY = config("SECRET_KEY", _DEV_SECRET if DEBUG else None)
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+ALLOWED_HOSTS = config("ALLOWED_HOSTS", ["127.0.0.1", "localhost"], split=True)
+KNOOPPUNT_BASE_URL = config("KNOOPPUNT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", [KNOOPPUNT_BASE_URL], split=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "knooppunt.core",
+    "knooppunt.audit",
+    "knooppunt.organisations",
+    "knooppunt.access",
+    "knooppunt.accounts",
+    "knooppunt.operators",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "knooppunt.core.middleware.AgreementsGateMiddleware",
+]
+
+ROOT_URLCONF = "knooppunt.urls"
+WSGI_APPLICATION = "knooppunt.wsgi.application"
+CSRF_FAILURE_VIEW = "knooppunt.core.views.csrf_failure"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "knooppunt.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ out of the box; PostgreSQL through DATABASE_URL in production and CI.
+DATABASES = {
+    "default": dj_database_url.parse(
+        config("DATABASE_URL", f"sqlite:///{VAR_DIR / 'knooppunt.sqlite3'}"),
+        conn_max_age=config("DATABASE_CONN_MAX_AGE", 60, cast=int),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL and a busy timeout keep concurrent requests from failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:welcome"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Argon2id with OWASP's recommended cost (m=19 MiB, t=2, p=1); see docs/decisions.md.
+PASSWORD_HASHERS = [
+    "knooppunt.accounts.hashers.KnooppuntArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# The password policy of SPEC 5.1 / Portero 2.1. Operators can tighten the options here.
+KNOOPPUNT_PASSWORD_MIN_LENGTH = config("KNOOPPUNT_PASSWORD_MIN_LENGTH", 8, cast=int)
+KNOOPPUNT_PASSWORD_MIN_CLASSES = config("KNOOPPUNT_PASSWORD_MIN_CLASSES", 3, cast=int)
+KNOOPPUNT_PASSWORD_HISTORY = config("KNOOPPUNT_PASSWORD_HISTORY", 12, cast=int)
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "knooppunt.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": KNOOPPUNT_PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "knooppunt.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": KNOOPPUNT_PASSWORD_MIN_CLASSES},
+    },
+    {"NAME": "knooppunt.accounts.validators.NoPersonalDataValidator"},
+    {
+        "NAME": "knooppunt.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"history": KNOOPPUNT_PASSWORD_HISTORY},
+    },
+    {"NAME": "knooppunt.accounts.validators.CommonPasswordValidator"},
+]
+KNOOPPUNT_PASSWORD_VALIDITY = timedelta(
+    days=config("KNOOPPUNT_PASSWORD_VALIDITY_DAYS", 91, cast=int)
+)
+KNOOPPUNT_PASSWORD_WARNING = timedelta(days=config("KNOOPPUNT_PASSWORD_WARNING_DAYS", 14, cast=int))
+# Links in invitation and reset e-mails: valid 8 hours, usable once.
+KNOOPPUNT_PASSWORD_LINK_VALIDITY = timedelta(
+    hours=config("KNOOPPUNT_PASSWORD_LINK_HOURS", 8, cast=int)
+)
+KNOOPPUNT_INACTIVITY_EXPIRY = timedelta(days=config("KNOOPPUNT_INACTIVITY_DAYS", 183, cast=int))
+KNOOPPUNT_DELETED_RETENTION = timedelta(
+    days=config("KNOOPPUNT_DELETED_RETENTION_DAYS", 365, cast=int)
+)
+
+# Sessions: stored in the database, so app processes stay stateless.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = config(
+    "KNOOPPUNT_SESSION_MAX_SECONDS", 10 * 3600, cast=int
+)  # absolute maximum
+KNOOPPUNT_SESSION_IDLE_SECONDS = config("KNOOPPUNT_SESSION_IDLE_SECONDS", 20 * 60, cast=int)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+_secure = config("KNOOPPUNT_SECURE", not DEBUG, cast=bool)
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SECURE_SSL_REDIRECT = config("KNOOPPUNT_SSL_REDIRECT", _secure, cast=bool)
+SECURE_HSTS_SECONDS = config("KNOOPPUNT_HSTS_SECONDS", 31536000 if _secure else 0, cast=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
+SECURE_HSTS_PRELOAD = _secure
+if config("KNOOPPUNT_BEHIND_PROXY", False, cast=bool):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Language: Dutch first, English selectable.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps, no collectstatic step
+
+# Mail: any Django backend; `make run` and the tests use the file backend (one file per message).
+EMAIL_BACKEND = config("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = config("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = config("EMAIL_HOST", "localhost")
+EMAIL_PORT = config("EMAIL_PORT", 25, cast=int)
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, cast=bool)
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "Knooppunt <noreply@knooppunt.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SMS: a small gateway interface (knooppunt.sms); `file` writes one file per message.
+KNOOPPUNT_SMS_BACKEND = config("KNOOPPUNT_SMS_BACKEND", "file")
+KNOOPPUNT_SMS_FILE_PATH = config("KNOOPPUNT_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+
+# Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
+KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,92 @@
+"""Browser test: from the operator's command line, through the invitation mail in the file
+outbox, to a password of one's own and the first login. Every page is checked with axe-core."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.browser
+
+
+def test_invitation_to_first_login(page, live_server, mail_outbox, assert_accessible, settings):
+    settings.KNOOPPUNT_BASE_URL = live_server.url
+    out = io.StringIO()
+    call_command(
+        "create_organisation",
+        "--type",
+        "gemeente",
+        "--naam",
+        "Gemeente Proefstad",
+        "--gemeentecode",
+        "0344",
+        "--domain",
+        "proefstad.nl",
+        "--product",
+        "iwmo",
+        "--agreements-signed",
+        stdout=out,
+    )
+    organisation_id = out.getvalue().strip().splitlines()[-1]
+    out = io.StringIO()
+    call_command(
+        "appoint_admin",
+        "--organisation",
+        organisation_id,
+        "--voorletters",
+        "P",
+        "--voornaam",
+        "Piet",
+        "--achternaam",
+        "Test",
+        "--email",
+        "piet.test@proefstad.nl",
+        stdout=out,
+    )
+    login = out.getvalue().strip().splitlines()[-1]
+
+    link = mail_outbox.last_link("piet.test@proefstad.nl")
+    page.goto(link)
+    assert page.get_by_role("heading", name="Nieuw wachtwoord instellen").is_visible()
+    assert_accessible(page)
+
+    # A password with part of the name is refused, with the rule named next to the field.
+    page.get_by_label(re.compile("^Nieuw wachtwoord")).fill("Piet!Geheim42")
+    page.get_by_label(re.compile("^Herhaal nieuw wachtwoord")).fill("Piet!Geheim42")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text(
+        "Een wachtwoord mag geen delen van de (gebruikers)naam bevatten."
+    ).first.is_visible()
+    assert_accessible(page)
+
+    page.get_by_label(re.compile("^Nieuw wachtwoord")).fill("Zomer!Regen42")
+    page.get_by_label(re.compile("^Herhaal nieuw wachtwoord")).fill("Zomer!Regen42")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Uw wachtwoord is opgeslagen").is_visible()
+
+    # The link from the mail does not work a second time.
+    page.goto(link)
+    assert page.get_by_role("heading", name="Deze link werkt niet meer").is_visible()
+    assert page.get_by_role("link", name="Wachtwoord aanvragen").is_visible()
+    assert_accessible(page)
+
+    page.goto("/inloggen/")
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Gebruikersnaam")).fill(login)
+    page.get_by_label(re.compile("^Wachtwoord")).fill("Zomer!Regen42")
+    page.get_by_role("button", name="Log on").click()
+    assert page.get_by_role("heading", name="Welkom").is_visible()
+    assert page.get_by_text(re.compile(f"Welkom {login} van Gemeente Proefstad")).is_visible()
+    assert_accessible(page)
+
+
+def test_gated_organisation_page_is_accessible(page, live_server, assert_accessible):
+    call_command("seed_demo", stdout=io.StringIO())
+    page.goto("/inloggen/")
+    page.get_by_label(re.compile("^Gebruikersnaam")).fill("lvisser")
+    page.get_by_label(re.compile("^Wachtwoord")).fill("Demo-Wachtwoord-2026!")
+    page.get_by_role("button", name="Log on").click()
+    assert page.get_by_role("heading", name="Overeenkomsten ontbreken").is_visible()
+    assert page.get_by_text("Verwerkersovereenkomst").is_visible()
+    assert_accessible(page)

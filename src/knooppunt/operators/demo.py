@@ -1,0 +1,161 @@
+"""The demo data of `knooppunt seed_demo`: idempotent, so `make run` can load it every time."""
+
+import datetime
+
+from django.contrib.auth import password_validation
+from django.db import transaction
+from django.utils import timezone
+
+from knooppunt.access.models import Product, Role, RoleGrant
+from knooppunt.accounts.models import Status, User
+from knooppunt.accounts.passwords import set_password
+from knooppunt.accounts.usernames import issue_username
+from knooppunt.organisations.models import Organisation, OrganisationType, Profile
+
+from .services import create_organisation, register_agreement
+
+DEMO_PASSWORD = "Demo-Wachtwoord-2026!"
+
+ORGANISATIONS = [
+    {
+        "naam": "Knooppunt Servicedesk",
+        "type": OrganisationType.OPERATOR,
+        "woonplaats": "Utrecht",
+        "postcode": "3528 BD",
+        "domains": ["knooppunt.example"],
+        "products": [],
+        "signed": "all",
+        "users": [
+            ("S", "Sanne", "", "Servicedesk", "sanne@knooppunt.example", "", True, []),
+        ],
+    },
+    {
+        "naam": "Gemeente Voorbeeldstad",
+        "type": OrganisationType.GEMEENTE,
+        "gemeentecode": "9999",
+        "kvk_nummer": "11223344",
+        "woonplaats": "Voorbeeldstad",
+        "postcode": "1234 AB",
+        "domains": ["voorbeeldstad.example"],
+        "products": ["iwmo", "ijw", "wlz-registertoets"],
+        "login_eherkenning": True,
+        "signed": "all",
+        "users": [
+            (
+                "A",
+                "Anna",
+                "",
+                "Jansen",
+                "anna.jansen@voorbeeldstad.example",
+                "0612345678",
+                True,
+                [("iwmo", Role.GEBRUIKER)],
+            ),
+            (
+                "P",
+                "Piet",
+                "",
+                "Test",
+                "piet.test@voorbeeldstad.example",
+                "0687654321",
+                False,
+                [("iwmo", Role.GEBRUIKER), ("ijw", Role.GEBRUIKER)],
+            ),
+            (
+                "K",
+                "Karin",
+                "de",
+                "Boer",
+                "karin.deboer@voorbeeldstad.example",
+                "",
+                False,
+                [("wlz-registertoets", Role.PRODUCTBEHEERDER)],
+            ),
+        ],
+    },
+    {
+        "naam": "Zorggroep De Linde",
+        "type": OrganisationType.ZORGAANBIEDER,
+        "agb_code": "73730001",
+        "kvk_nummer": "55667788",
+        "woonplaats": "Amersfoort",
+        "postcode": "3811 AA",
+        "domains": ["delinde.example"],
+        "products": ["iwmo", "ijw", "wlz-aanvragen"],
+        "profile": Profile.VOLLEDIG,
+        "signed": "all",
+        "users": [
+            (
+                "M",
+                "Mark",
+                "",
+                "Bakker",
+                "mark.bakker@delinde.example",
+                "0611122233",
+                True,
+                [("wlz-aanvragen", Role.GEBRUIKER)],
+            ),
+            (
+                "F",
+                "Fatima",
+                "el",
+                "Amrani",
+                "fatima.elamrani@delinde.example",
+                "0644455566",
+                False,
+                [("iwmo", Role.GEBRUIKER)],
+            ),
+        ],
+    },
+    {
+        "naam": "Thuiszorg Het Anker",
+        "type": OrganisationType.ZORGAANBIEDER,
+        "agb_code": "73730002",
+        "woonplaats": "Zwolle",
+        "domains": ["hetanker.example"],
+        "products": ["iwmo"],
+        "signed": "one",  # one agreement missing: its users see the agreements page
+        "users": [
+            ("L", "Lotte", "", "Visser", "lotte.visser@hetanker.example", "0677788899", True, []),
+        ],
+    },
+]
+
+
+@transaction.atomic
+def seed() -> list[tuple[str, User]]:
+    """Create what is missing and return (organisation name, user) for every demo login."""
+    logins = []
+    for spec in ORGANISATIONS:
+        spec = dict(spec)
+        users, signed = spec.pop("users"), spec.pop("signed")
+        organisation = Organisation.objects.filter(naam=spec["naam"]).first()
+        if organisation is None:
+            organisation = create_organisation(None, **spec)
+            kinds = list(organisation.required_agreement_kinds())
+            for kind in kinds if signed == "all" else kinds[:1]:
+                register_agreement(None, organisation, kind, datetime.date(2026, 1, 15))
+        for vl, vn, tv, an, email, phone, is_admin, grants in users:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create(
+                    username=issue_username(vl, vn, an),
+                    voorletters=vl,
+                    voornaam=vn,
+                    tussenvoegsel=tv,
+                    achternaam=an,
+                    email=email,
+                    telefoonnummer=phone and "+316" + phone[2:],
+                    organisation=organisation,
+                    is_administrator=is_admin,
+                    status=Status.ACTIVE,
+                    last_login=timezone.now(),
+                )
+                password_validation.validate_password(DEMO_PASSWORD, user)
+                set_password(user, DEMO_PASSWORD)
+                for code, role in grants:
+                    RoleGrant.objects.create(
+                        user=user, product=Product.objects.get(code=code), role=role
+                    )
+            logins.append((organisation.naam, user))
+    return logins

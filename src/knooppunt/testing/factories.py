@@ -1,0 +1,88 @@
+"""factory-boy factories shared by every app's tests."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from knooppunt.access.models import Product, RoleGrant
+from knooppunt.accounts.models import Status, User
+from knooppunt.organisations.models import Agreement, EmailDomain, Organisation, OrganisationType
+
+TEST_PASSWORD = "Voorbeeld#Sterk42"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    naam = factory.Sequence(lambda n: f"Gemeente Proef {n}")
+    type = OrganisationType.GEMEENTE
+    gemeentecode = factory.Sequence(lambda n: f"{1000 + n % 8999:04d}")
+    kvk_nummer = factory.Sequence(lambda n: f"{20000000 + n:08d}")
+    woonplaats = "Proefdorp"
+
+    @factory.post_generation
+    def agreements_signed(self, create, extracted, **kwargs):
+        """Signed by default; pass agreements_signed=False for an organisation behind the gate."""
+        if not create or extracted is False:
+            return
+        for kind in self.required_agreement_kinds():
+            Agreement.objects.create(
+                organisation=self, kind=kind, signed_on=datetime.date(2026, 1, 1)
+            )
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create:
+            codes = extracted if extracted is not None else ["iwmo", "ijw", "wlz-registertoets"]
+            self.products.set(Product.objects.filter(code__in=codes))
+
+    @factory.post_generation
+    def domains(self, create, extracted, **kwargs):
+        if create:
+            for domain in extracted or []:
+                EmailDomain.objects.create(organisation=self, domain=domain)
+
+
+class OperatorOrganisationFactory(OrganisationFactory):
+    naam = factory.Sequence(lambda n: f"Beheerorganisatie {n}")
+    type = OrganisationType.OPERATOR
+    gemeentecode = ""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    voorletters = "P"
+    voornaam = "Piet"
+    achternaam = factory.Sequence(lambda n: f"Proefpersoon{n}")
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    email = factory.Sequence(lambda n: f"medewerker{n}@proef.example")
+    status = Status.ACTIVE
+    last_login = factory.LazyFunction(timezone.now)
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class AdministratorFactory(UserFactory):
+    is_administrator = True
+
+
+class OperatorUserFactory(UserFactory):
+    organisation = factory.SubFactory(OperatorOrganisationFactory)
+
+
+def grant(user, product_code: str, role: str, active: bool = True) -> RoleGrant:
+    return RoleGrant.objects.create(
+        user=user, product=Product.objects.get(code=product_code), role=role, active=active
+    )

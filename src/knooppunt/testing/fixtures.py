@@ -1,0 +1,67 @@
+"""pytest fixtures shared by the whole suite (loaded from the root conftest.py)."""
+
+import email
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from knooppunt.sms import backends as sms_backends
+
+
+@pytest.fixture(autouse=True)
+def _isolated_outboxes(settings, tmp_path):
+    """Mail and SMS go to files under this test's own folder; the locmem SMS outbox is emptied."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    settings.KNOOPPUNT_SMS_BACKEND = "file"
+    settings.KNOOPPUNT_SMS_FILE_PATH = str(tmp_path / "sms")
+    sms_backends.outbox.clear()
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+class FileOutbox:
+    """Reads what the file mail backend wrote, as a person would read their inbox."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def messages(self) -> list[Mail]:
+        if not self.folder.exists():
+            return []
+        found = []
+        for path in sorted(self.folder.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            # One file per connection; messages inside are separated by a line of dashes.
+            for chunk in path.read_text(encoding="utf-8").split("-" * 79 + "\n"):
+                if chunk.strip():
+                    message = email.message_from_string(chunk)
+                    found.append(Mail(message["To"], message["Subject"], message.get_payload()))
+        return found
+
+    def to(self, address: str) -> list[Mail]:
+        return [m for m in self.messages() if address in m.to]
+
+    def last_link(self, address: str) -> str:
+        body = self.to(address)[-1].body
+        return re.findall(r"https?://\S+/wachtwoord/instellen/\S+/", body)[-1]
+
+
+@pytest.fixture
+def mail_outbox(settings) -> FileOutbox:
+    return FileOutbox(Path(settings.EMAIL_FILE_PATH))
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """A transactional database (for live servers and concurrency tests) with the reference
+    data the data migrations made, which the flush between transactional tests removes."""
+    from knooppunt.access.catalogue import ensure_catalogue
+
+    ensure_catalogue()

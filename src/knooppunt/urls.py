@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from knooppunt.operators.admin import operator_site
+
+urlpatterns = [
+    path("", include("knooppunt.core.urls")),
+    path("", include("knooppunt.accounts.urls")),
+    path("taal/", set_language, name="set_language"),
+    path("operator/", operator_site.urls),
+]
+
+handler404 = "knooppunt.core.errors.not_found"
+handler500 = "knooppunt.core.errors.server_error"
