@@ -69,7 +69,9 @@ class User(AbstractBaseUser):
     created_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Self-registration through eHerkenning: the code the person must enter (SPEC 3, BIDN 2.2).
+    # Self-registration through eHerkenning: the code the person must enter (SPEC 3, BIDN 2.2);
+    # such a user is on the administrator's "Gebruikersbeheer" tab until approved_at is set.
+    self_registered = models.BooleanField(_("zelf aangemeld"), default=False)
     verification_code = models.CharField(_("verificatiecode"), max_length=12, blank=True)
     verified_at = models.DateTimeField(_("geverifieerd op"), null=True, blank=True)
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)

@@ -1,0 +1,30 @@
+"""Run every benchmark case (or those named on the command line) and write the report.
+
+A case is a module in bench/cases with `run() -> tuple[list[Figure], str]`: the figures and a
+Markdown section explaining how they were measured.
+"""
+
+import importlib
+import pkgutil
+import sys
+
+from bench import cases
+from bench.report import table, write
+
+
+def main(argv: list[str]) -> int:
+    names = argv or [m.name for m in pkgutil.iter_modules(cases.__path__)]
+    figures, sections = [], {}
+    for name in names:
+        module = importlib.import_module(f"bench.cases.{name}")
+        print(f"== {name}", flush=True)
+        case_figures, section = module.run()
+        figures += case_figures
+        sections[getattr(module, "TITLE", name)] = section
+    print(table(figures))
+    write(figures, sections)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
