@@ -1,8 +1,10 @@
 """The agreements gate of SPEC 2: until every required agreement is registered as signed, a user
 of the organisation sees only the page that names the missing ones."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 
 from knooppunt.access import rules
 
@@ -31,3 +33,25 @@ class AgreementsGateMiddleware:
         if self._open_paths is None:
             self._open_paths = tuple(reverse(name) for name in ALWAYS_OPEN)
         return path in self._open_paths or path.startswith("/static/")
+
+
+class DutchFirstLocaleMiddleware:
+    """Dutch unless the visitor chose another language with the language switch (cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an English-language
+    browser would get an English portal; the manuals' Dutch wording comes first here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response

@@ -68,3 +68,22 @@ def test_unknown_url_is_a_dutch_404(client):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_dutch(client):
+    body = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert b'<html lang="nl">' in body
+
+
+def test_static_files_are_served(client):
+    response = client.get("/static/css/knooppunt.css")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_content_security_policy_uses_nonces(client):
+    header = client.get(reverse("accounts:login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in header
+    assert "'nonce'" not in header  # a literal 'nonce' would be a broken policy
+    assert "frame-ancestors 'none'" in header
