@@ -62,7 +62,7 @@ class OperatorAdmin(admin.ModelAdmin):
         return False  # nothing is deleted from the console; users have their own delete flow
 
 
-class EmailDomainInline(admin.TabularInline):
+class EmailDomainInline(admin.StackedInline):
     model = EmailDomain
     extra = 1
 
@@ -75,7 +75,7 @@ class EmailDomainInline(admin.TabularInline):
         return rules.can(request.user, "operator.console")
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(admin.StackedInline):
     model = Agreement
     extra = 1
     fields = ("kind", "signed_on", "registered_by", "registered_at")
@@ -104,7 +104,13 @@ class OrganisationAdmin(OperatorAdmin):
     list_display = ("id", "naam", "type", "agb_code", "kvk_nummer", "woonplaats", "agreements_ok")
     list_filter = ("type", "profile")
     search_fields = ("naam", "weergavenaam", "agb_code", "kvk_nummer", "gemeentecode")
-    filter_horizontal = ("products",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Four products: plain checkboxes (labelled, no JavaScript) rather than a filter widget.
+        if db_field.name == "products":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     inlines = [EmailDomainInline, AgreementInline]
     fieldsets = (
         (None, {"fields": ("naam", "weergavenaam", "type", "profile", "products")}),

@@ -64,3 +64,20 @@ def assert_accessible():
         assert violations == [], f"axe-core found problems on {page.url}: {violations}"
 
     return check
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """Give the browser a logged-in session for `user` (for tests that are not about logging in)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return login
