@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "knooppunt.access",
     "knooppunt.accounts",
     "knooppunt.operators",
+    "knooppunt.eherkenning",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SMS: a small gateway interface (knooppunt.sms); `file` writes one file per message.
 KNOOPPUNT_SMS_BACKEND = config("KNOOPPUNT_SMS_BACKEND", "file")
 KNOOPPUNT_SMS_FILE_PATH = config("KNOOPPUNT_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+
+# eHerkenning (SPEC 5.2): brokers are configured by the operator; these tune the relying party.
+KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT = config("KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT", 10, cast=int)
+KNOOPPUNT_EHERKENNING_METADATA_HOURS = config("KNOOPPUNT_EHERKENNING_METADATA_HOURS", 24, cast=int)
+KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS", 5, cast=int)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
