@@ -19,6 +19,7 @@ class Broker(models.Model):
         _("naam"),
         max_length=100,
         unique=True,
+        error_messages={"unique": _("Er is al een eHerkenningmakelaar met deze naam.")},
         help_text=_("Zoals de gebruiker hem ziet bij het kiezen van de eHerkenningmakelaar."),
     )
     issuer = models.CharField(
@@ -52,7 +53,9 @@ class Broker(models.Model):
             models.UniqueConstraint(
                 fields=["issuer", "client_id"],
                 name="one_broker_per_issuer_and_client",
-                violation_error_message=_("Deze makelaar met deze client id bestaat al."),
+                violation_error_message=_(
+                    "Er is al een eHerkenningmakelaar met dit adres en deze client id."
+                ),
             )
         ]
 

@@ -209,11 +209,16 @@ def _claim(claims: dict, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def person_id(claims: dict) -> str:
+    """The broker's pseudonymous id of the person (`pseudo_id`), else its subject."""
+    return _claim(claims, "pseudo_id") or _claim(claims, "sub")
+
+
 def _admit(request, broker: Broker, claims: dict) -> LoginOutcome:
     acr = claims.get("acr")
     kvk = _claim(claims, "kvk")
     vestigingsnummer = _claim(claims, "vestigingsnummer")
-    pseudo_id = _claim(claims, "pseudo_id") or _claim(claims, "sub")
+    pseudo_id = person_id(claims)
     organisation = find_organisation(kvk, vestigingsnummer)
     details = {
         "broker": broker.naam,

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from . import oidc, services
 from .forms import BrokerChoiceForm, PersonalSettingsForm, VerificationForm
+from .models import CodeRecipient
 
 
 def _safe_next(request, target: str) -> str | None:
@@ -19,6 +20,11 @@ def _safe_next(request, target: str) -> str | None:
     ):
         return target
     return None
+
+
+def _posted(request):
+    # Not `request.POST or None`: an empty submission must be validated too.
+    return request.POST if request.method == "POST" else None
 
 
 def _start_again(request):
@@ -33,7 +39,7 @@ def choose_broker(request):
         return redirect("core:welcome")
     brokers = services.active_brokers()
     form = BrokerChoiceForm(
-        request.POST or None, brokers=brokers, initial={"next": request.GET.get("next", "")}
+        _posted(request), brokers=brokers, initial={"next": request.GET.get("next", "")}
     )
     if request.method == "POST" and form.is_valid():
         next_url = _safe_next(request, form.cleaned_data["next"])
@@ -41,7 +47,9 @@ def choose_broker(request):
             return services.start_login(request, form.cleaned_data["broker"], next_url)
         except oidc.BrokerUnavailable:
             return _refused(request, services.LoginOutcome(services.Result.REFUSED, "unavailable"))
-    return render(request, "eherkenning/choose_broker.html", {"form": form, "brokers": brokers.exists()})
+    return render(
+        request, "eherkenning/choose_broker.html", {"form": form, "brokers": brokers.exists()}
+    )
 
 
 @never_cache
@@ -79,7 +87,7 @@ def register(request):
         if services.user_awaiting_verification(request):
             return redirect("eherkenning:verify")
         return _start_again(request)
-    form = PersonalSettingsForm(request.POST or None)
+    form = PersonalSettingsForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.register(request, form.cleaned_data)
@@ -109,7 +117,7 @@ def verify(request):
     user, registration = found
     allowed = services.max_code_attempts()
     blocked = not user.verification_code or registration.failed_attempts >= allowed
-    form = VerificationForm(request.POST or None)
+    form = VerificationForm(_posted(request))
     if request.method == "POST" and not blocked and form.is_valid():
         result = services.verify(request, form.cleaned_data["code"])
         if result.verified:
@@ -133,7 +141,7 @@ def verify(request):
             "form": form,
             "blocked": blocked,
             "pending_user": user,
-            "from_operator": registration.code_via == "operator",
+            "from_operator": registration.code_via == CodeRecipient.OPERATOR,
         },
         status=200,
     )

@@ -83,7 +83,7 @@ def run_broker(redirect_uri: str, clients: list[dict] | None = None):
     ]
     env = {**os.environ, "BROKER_CLIENTS": json.dumps(clients), "BROKER_PORT": "0"}
     with tempfile.TemporaryFile(mode="w+") as stderr:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (a fixed command: node and our broker script)
             [node, "broker.mjs"],
             cwd=BROKER_DIR,
             env=env,

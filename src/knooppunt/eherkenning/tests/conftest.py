@@ -9,6 +9,7 @@ from knooppunt.testing.broker import CLIENT_ID, CLIENT_SECRET, LOA, path_of
 from knooppunt.testing.factories import AdministratorFactory, OrganisationFactory
 
 KVK = "12345678"
+LOA3 = LOA(3)
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def start(client, broker, **extra):
     return response["Location"]
 
 
-def broker_login(client, running, broker, *, kvk=KVK, pseudo_id="pseudo-1", acr=LOA(3), **claims):
+def broker_login(client, running, broker, *, kvk=KVK, pseudo_id="pseudo-1", acr=LOA3, **claims):
     """Log in at the broker as the given person; return the portal's answer at the callback."""
     running.queue_login(kvk=kvk, pseudo_id=pseudo_id, acr=acr, **claims)
     callback = running.follow(start(client, broker))

@@ -1,8 +1,12 @@
 """First login through eHerkenning (BIDN 2.2): "Persoonlijke instellingen", the verification
 code, and the next login straight to the dashboard. Against the real test broker."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from knooppunt.access import rules
 from knooppunt.access.models import Product
@@ -79,3 +83,141 @@ def test_new_person_registers_verifies_and_logs_in_directly_next_time(
     assert client.get(reverse("core:welcome")).wsgi_request.user == user
     assert User.objects.filter(email="jan.jansen@proefstad.nl").count() == 1
     assert AuditEvent.objects.filter(action="eherkenning.login", actor_id=user.pk).exists()
+
+
+@pytest.fixture
+def registering(client, eherkenning_broker, broker, organisation, administrator):
+    """A person the broker vouched for, now on "Persoonlijke instellingen"."""
+    response = broker_login(client, eherkenning_broker, broker, pseudo_id="pseudo-new")
+    assert response["Location"] == reverse("eherkenning:register")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_message"),
+    [
+        ({"email": "info@proefstad.nl"}, "Algemene adressen zoals info@ voldoen niet."),
+        ({"email": "jan@elders.nl"}, "binnen het domein van uw organisatie"),
+        ({"email": "geen-adres"}, "Vul een geldig e-mailadres in."),
+        ({"email": "a.beheer@proefstad.nl"}, "Dit e-mailadres is al in gebruik."),
+        ({"voornaam": ""}, "Dit veld is verplicht."),
+        ({"telefoonnummer": "020 1234567"}, "Vul een mobiel nummer in"),
+    ],
+)
+def test_personal_settings_are_checked_and_nothing_is_written(
+    registering, organisation, changes, field_message
+):
+    users_before = User.objects.count()
+    response = registering.post(reverse("eherkenning:register"), {**PERSONAL, **changes})
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert User.objects.count() == users_before
+    assert not Identity.objects.exists() and not Registration.objects.exists()
+    assert not AuditEvent.objects.filter(action="eherkenning.registration").exists()
+
+
+def test_personal_settings_need_a_broker_login(client, organisation):
+    response = client.get(reverse("eherkenning:register"))
+    assert response["Location"] == reverse("eherkenning:choose_broker")
+    response = client.post(reverse("eherkenning:register"), PERSONAL)
+    assert response["Location"] == reverse("eherkenning:choose_broker")
+    assert not User.objects.filter(email=PERSONAL["email"]).exists()
+
+
+def test_a_broker_login_is_usable_for_half_an_hour(registering):
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = registering.post(reverse("eherkenning:register"), PERSONAL)
+    assert response["Location"] == reverse("eherkenning:choose_broker")
+    assert not User.objects.filter(email=PERSONAL["email"]).exists()
+
+
+def test_saving_twice_makes_one_account(registering):
+    registering.post(reverse("eherkenning:register"), PERSONAL)
+    response = registering.post(reverse("eherkenning:register"), PERSONAL)
+    assert response["Location"] == reverse("eherkenning:verify")
+    assert User.objects.filter(email=PERSONAL["email"]).count() == 1
+
+
+def test_wrong_codes_are_counted_and_then_the_code_is_void(registering, settings):
+    settings.KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = 3
+    registering.post(reverse("eherkenning:register"), PERSONAL)
+    user = User.objects.get(email=PERSONAL["email"])
+    code = user.verification_code
+
+    response = registering.post(reverse("eherkenning:verify"), {"code": "ZZZZZZZZ"})
+    assert response.status_code == 200
+    assert "De verificatiecode is onjuist. U kunt het nog 2 keer proberen." in (
+        response.content.decode()
+    )
+    response = registering.post(reverse("eherkenning:verify"), {"code": ""})
+    assert "Vul de verificatiecode in." in response.content.decode()
+    registering.post(reverse("eherkenning:verify"), {"code": "ZZZZZZZZ"})
+    response = registering.post(reverse("eherkenning:verify"), {"code": "ZZZZZZZZ"})
+    html = response.content.decode()
+    assert "te vaak een onjuiste verificatiecode" in html
+    assert "Vraag de gebruikersbeheerder van uw organisatie om een nieuwe verificatiecode." in html
+    # Even the right code no longer works.
+    response = registering.post(reverse("eherkenning:verify"), {"code": code})
+    assert response.status_code == 200 and "te vaak" in response.content.decode()
+    user.refresh_from_db()
+    assert user.status == Status.PENDING and user.verification_code == ""
+    failures = AuditEvent.objects.filter(
+        action="eherkenning.verification", outcome=Outcome.FAILURE, actor_id=user.pk
+    )
+    assert [e.details["attempt"] for e in failures.order_by("id")] == [1, 2, 3]
+    assert failures.order_by("id").last().details["blocked"] is True
+
+
+def test_renewed_code_works_after_blocking(
+    client, eherkenning_broker, broker, registering, administrator, settings
+):
+    from knooppunt.eherkenning.services import renew_verification_code
+
+    settings.KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = 1
+    registering.post(reverse("eherkenning:register"), PERSONAL)
+    registering.post(reverse("eherkenning:verify"), {"code": "ZZZZZZZZ"})
+    user = User.objects.get(email=PERSONAL["email"])
+    assert user.verification_code == ""
+
+    new_code = renew_verification_code(administrator, user)
+    assert AuditEvent.objects.filter(action="eherkenning.code_renewed", actor_id=administrator.pk)
+    # Logging in again leads back to the code screen (still pending), where the new code works.
+    response = broker_login(client, eherkenning_broker, broker, pseudo_id="pseudo-new")
+    assert response["Location"] == reverse("eherkenning:verify")
+    response = client.post(reverse("eherkenning:verify"), {"code": new_code})
+    assert response["Location"] == reverse("core:welcome")
+
+
+def test_administrator_of_another_organisation_cannot_renew_a_code(registering):
+    from django.core.exceptions import PermissionDenied
+
+    from knooppunt.eherkenning.services import renew_verification_code
+    from knooppunt.testing.factories import AdministratorFactory
+
+    registering.post(reverse("eherkenning:register"), PERSONAL)
+    user = User.objects.get(email=PERSONAL["email"])
+    with pytest.raises(PermissionDenied):
+        renew_verification_code(AdministratorFactory(), user)
+
+
+def test_pending_person_logging_in_again_gets_the_code_screen(
+    client, eherkenning_broker, broker, registering
+):
+    registering.post(reverse("eherkenning:register"), PERSONAL)
+    client.logout()  # a new browser session
+    response = broker_login(client, eherkenning_broker, broker, pseudo_id="pseudo-new")
+    assert response["Location"] == reverse("eherkenning:verify")
+    assert client.get(reverse("eherkenning:register"))["Location"] == reverse("eherkenning:verify")
+
+
+def test_organisation_without_administrator_gets_its_code_from_the_operator(
+    client, eherkenning_broker, broker, organisation
+):
+    broker_login(client, eherkenning_broker, broker, pseudo_id="pseudo-solo")
+    client.post(reverse("eherkenning:register"), PERSONAL)
+    registration = Registration.objects.get(user__email=PERSONAL["email"])
+    assert registration.code_via == CodeRecipient.OPERATOR
+    assert (
+        "Deze code krijgt u van de servicedesk."
+        in client.get(reverse("eherkenning:verify")).content.decode()
+    )
