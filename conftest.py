@@ -1,1 +1,5 @@
-pytest_plugins = ["knooppunt.testing.fixtures", "knooppunt.testing.browser"]
+pytest_plugins = [
+    "knooppunt.testing.fixtures",
+    "knooppunt.testing.browser",
+    "knooppunt.testing.broker",
+]

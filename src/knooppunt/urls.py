@@ -6,6 +6,7 @@ from knooppunt.operators.admin import operator_site
 urlpatterns = [
     path("", include("knooppunt.core.urls")),
     path("", include("knooppunt.accounts.urls")),
+    path("eherkenning/", include("knooppunt.eherkenning.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

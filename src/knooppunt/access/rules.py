@@ -113,6 +113,21 @@ def _audit_view(actor, organisation) -> bool:
     return is_operator(actor) or _administers(actor, organisation.pk)
 
 
+@rule("eherkenning.brokers")
+def _eherkenning_brokers(actor, obj) -> bool:
+    return is_operator(actor)
+
+
+@rule("eherkenning.renew_code")
+def _eherkenning_renew_code(actor, registration) -> bool:
+    """A new verification code: the operator always; an administrator for the registrations of
+    its own organisation whose code it hands out (not an appointed administrator's)."""
+    return is_operator(actor) or (
+        registration.code_via == "administrator"
+        and _administers(actor, registration.user.organisation_id)
+    )
+
+
 @rule("product.use")
 def _product_use(actor, product) -> bool:
     return _has_grant(actor, product, Role.GEBRUIKER)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "knooppunt.access",
     "knooppunt.accounts",
     "knooppunt.operators",
+    "knooppunt.eherkenning",
 ]
 
 MIDDLEWARE = [
@@ -179,7 +180,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [SRC_DIR / "static"]
+STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own css/ (no app of its own)
 STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +202,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # SMS: a small gateway interface (knooppunt.sms); `file` writes one file per message.
 KNOOPPUNT_SMS_BACKEND = config("KNOOPPUNT_SMS_BACKEND", "file")
 KNOOPPUNT_SMS_FILE_PATH = config("KNOOPPUNT_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+
+# eHerkenning (SPEC 5.2): brokers are configured by the operator; these tune the relying party.
+KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT = config("KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT", 10, cast=int)
+KNOOPPUNT_EHERKENNING_METADATA_HOURS = config("KNOOPPUNT_EHERKENNING_METADATA_HOURS", 24, cast=int)
+KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS", 5, cast=int)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)

@@ -2,15 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from knooppunt.access import rules
+from knooppunt.eherkenning.selectors import awaiting_approval
 
 
 @login_required
 def welcome(request):
-    """Dashboard ("Welkom")."""
+    """Dashboard ("Welkom"); administrators get the tab "Gebruikersbeheer" (BIDN 3.1)."""
+    can_manage_users = rules.can(request.user, "usermanagement.access")
     return render(
         request,
         "core/welcome.html",
-        {"can_manage_users": rules.can(request.user, "usermanagement.access")},
+        {
+            "can_manage_users": can_manage_users,
+            "pending_users": awaiting_approval(request.user) if can_manage_users else [],
+        },
     )
 
 

@@ -87,6 +87,8 @@ def test_operator_registers_an_agreement(client):
         "email_domains-INITIAL_FORMS": "0",
         "agreements-TOTAL_FORMS": "1",
         "agreements-INITIAL_FORMS": "0",
+        "vestigingen-TOTAL_FORMS": "0",
+        "vestigingen-INITIAL_FORMS": "0",
         "agreements-0-kind": kind.pk,
         "agreements-0-signed_on": "15-01-2026",
     }

@@ -1,0 +1,70 @@
+"""The forms of the eHerkenning login: choosing the broker, "Persoonlijke instellingen" and the
+verification code. Field rules live in accounts.rules; the services apply them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class BrokerChoiceForm(forms.Form):
+    broker = forms.ModelChoiceField(
+        queryset=None,
+        label=_("eHerkenningmakelaar"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Kies de eHerkenningmakelaar van uw organisatie."),
+            "invalid_choice": _("Kies een eHerkenningmakelaar uit de lijst."),
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, brokers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["broker"].queryset = brokers
+        only = list(brokers[:2])
+        if len(only) == 1:
+            self.fields["broker"].initial = only[0].pk
+
+
+class PersonalSettingsForm(forms.Form):
+    """BIDN 2.2 "Persoonlijke instellingen"."""
+
+    voorletters = forms.CharField(label=_("Voorletters"), max_length=20)
+    voornaam = forms.CharField(
+        label=_("Voornaam"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
+    achternaam = forms.CharField(
+        label=_("Achternaam"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Uw persoonlijke werkadres, zoals naam@organisatienaam.nl."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    telefoonnummer = forms.CharField(
+        label=_("Telefoonnummer (mobiel)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+
+class VerificationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verificatiecode"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": _("Vul de verificatiecode in.")},
+    )

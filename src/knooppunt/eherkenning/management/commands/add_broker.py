@@ -1,0 +1,43 @@
+from django.core.exceptions import ValidationError
+
+from knooppunt.eherkenning.services import create_broker
+from knooppunt.operators.management.commands._base import OperatorCommand
+
+OPTION_NAMES = {
+    "naam": "--naam",
+    "issuer": "--issuer",
+    "client_id": "--client-id",
+    "client_secret": "--client-secret",
+    "__all__": "makelaar",
+}
+
+
+class Command(OperatorCommand):
+    help = (
+        "Voegt een eHerkenningmakelaar (OpenID Connect) toe en drukt als laatste regel het id "
+        "van de makelaar af."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--naam", required=True, help="naam zoals de gebruiker hem ziet")
+        parser.add_argument("--issuer", required=True, help="issuer- of discovery-adres")
+        parser.add_argument("--client-id", required=True)
+        parser.add_argument("--client-secret", required=True)
+        parser.add_argument(
+            "--inactief", action="store_true", help="toevoegen, maar nog niet te kiezen"
+        )
+
+    def handle(self, *args, **options):
+        try:
+            broker = create_broker(
+                None,
+                naam=options["naam"],
+                issuer=options["issuer"],
+                client_id=options["client_id"],
+                client_secret=options["client_secret"],
+                active=not options["inactief"],
+            )
+        except ValidationError as exc:
+            self.fail_validation(exc, OPTION_NAMES)
+        self.stdout.write(f"eHerkenningmakelaar '{broker.naam}' toegevoegd ({broker.issuer}).")
+        self.stdout.write(str(broker.pk))

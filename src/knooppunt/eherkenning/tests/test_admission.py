@@ -1,0 +1,55 @@
+"""The admission rules applied to claims that the test broker cannot produce (it always sends
+an acr and a kvk): what a broker leaves out is refused, never guessed."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.test import RequestFactory
+
+from knooppunt.audit.models import AuditEvent
+from knooppunt.eherkenning.services import Result, _admit, create_broker, find_organisation
+from knooppunt.testing.broker import LOA
+from knooppunt.testing.factories import OrganisationFactory
+
+from .conftest import KVK
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_with_session():
+    request = RequestFactory().get("/eherkenning/callback/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = AnonymousUser()
+    return request
+
+
+@pytest.fixture
+def broker():
+    return create_broker(
+        None, naam="Makelaar", issuer="https://makelaar.example", client_id="a", client_secret="b"
+    )
+
+
+@pytest.mark.parametrize("acr", [None, "", "loa3", "urn:etoegang:core:assurance-class:loa3 ", 3])
+def test_missing_or_unknown_level_is_refused(request_with_session, broker, acr):
+    OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
+    claims = {"sub": "s", "pseudo_id": "p", "kvk": KVK}
+    if acr is not None:
+        claims["acr"] = acr
+    outcome = _admit(request_with_session, broker, claims)
+    assert (outcome.result, outcome.reason) == (Result.REFUSED, "level")
+    assert AuditEvent.objects.filter(action="eherkenning.level_refused").count() == 1
+
+
+def test_missing_company_is_refused(request_with_session, broker):
+    OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
+    outcome = _admit(request_with_session, broker, {"sub": "s", "acr": LOA(3)})
+    assert (outcome.result, outcome.reason) == (Result.REFUSED, "company")
+
+
+def test_two_organisations_for_one_company_without_branches_is_ambiguous():
+    OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
+    OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
+    assert find_organisation(KVK) is None
+    assert find_organisation("") is None

@@ -1,0 +1,155 @@
+"""Browser tests of the eHerkenning login against the real test broker: the first login with
+registration and verification code, the next login, the refusals and the administrator's tab.
+Every page of the portal they visit is checked with axe-core."""
+
+import re
+
+import pytest
+
+from knooppunt.accounts.models import Status, User
+from knooppunt.eherkenning.models import Identity
+from knooppunt.eherkenning.services import create_broker
+from knooppunt.testing.broker import CLIENT_ID, CLIENT_SECRET, LOA
+from knooppunt.testing.factories import AdministratorFactory, OrganisationFactory
+
+from .conftest import KVK
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def scene(live_eherkenning_broker):
+    organisation = OrganisationFactory(
+        naam="Gemeente Proefstad", kvk_nummer=KVK, login_eherkenning=True, domains=["proefstad.nl"]
+    )
+    broker = create_broker(
+        None,
+        naam="Testmakelaar",
+        issuer=live_eherkenning_broker.issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    create_broker(
+        None,
+        naam="Andere makelaar",
+        issuer="https://andere.example",
+        client_id="x",
+        client_secret="y",
+    )
+    administrator = AdministratorFactory(organisation=organisation, username="abeheer")
+    return {"organisation": organisation, "broker": broker, "administrator": administrator}
+
+
+def choose_broker(page, assert_accessible=None):
+    page.goto("/inloggen/")
+    page.get_by_role("link", name="Inloggen met eHerkenning").click()
+    assert page.get_by_role("heading", name="Inloggen met eHerkenning").is_visible()
+    if assert_accessible:
+        assert_accessible(page)
+    page.get_by_label("Testmakelaar").check()
+    page.get_by_role("button", name="Verder").click()
+
+
+def test_first_login_registration_verification_and_next_login(
+    page, live_eherkenning_broker, scene, assert_accessible
+):
+    choose_broker(page, assert_accessible)
+    # The broker's own login page (not ours): the person logs in with an EH3 means.
+    page.get_by_label("Identificatie (sub)").fill("eh-jan")
+    page.get_by_label("KvK-nummer").fill(KVK)
+    page.get_by_label("Pseudoniem (pseudo_id)").fill("pseudo-jan")
+    page.get_by_role("button", name="Inloggen").click()
+
+    assert page.get_by_role("heading", name="Persoonlijke instellingen").is_visible()
+    assert page.get_by_text("namens Gemeente Proefstad").is_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Voorletters")).fill("J.")
+    page.get_by_label(re.compile("^Voornaam")).fill("Jan")
+    page.get_by_label(re.compile("^Achternaam")).fill("Jansen")
+    page.get_by_label(re.compile("^E-mail")).fill("info@proefstad.nl")
+    page.get_by_label(re.compile("^Telefoonnummer")).fill("06 12345678")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Algemene adressen zoals info@ voldoen niet.").is_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^E-mail")).fill("jan.jansen@proefstad.nl")
+    page.get_by_role("button", name="Opslaan").click()
+
+    assert page.get_by_role("heading", name="Verificatiecode").is_visible()
+    assert page.get_by_text("uw inlognaam is jjansen").is_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Verificatiecode")).fill("FOUT2345")
+    page.get_by_role("button", name="Verifieer").click()
+    assert page.get_by_text(
+        "De verificatiecode is onjuist. U kunt het nog 4 keer proberen."
+    ).is_visible()
+    assert_accessible(page)
+    # Phase 1: the code as the administrator's page will show it, read from the user.
+    user = User.objects.get(email="jan.jansen@proefstad.nl")
+    page.get_by_label(re.compile("^Verificatiecode")).fill(user.verification_code)
+    page.get_by_role("button", name="Verifieer").click()
+
+    assert page.get_by_role("heading", name="Welkom").is_visible()
+    assert page.get_by_text("Uw account is geverifieerd.").is_visible()
+    assert page.get_by_text(re.compile("Welkom jjansen van Gemeente Proefstad")).is_visible()
+    assert_accessible(page)
+    user.refresh_from_db()
+    assert user.status == Status.ACTIVE
+
+    page.get_by_role("button", name="Log Uit").click()
+    live_eherkenning_broker.queue_login(kvk=KVK, pseudo_id="pseudo-jan")
+    choose_broker(page)
+    assert page.get_by_role("heading", name="Welkom").is_visible()
+    assert page.get_by_text(re.compile("Welkom jjansen van")).is_visible()
+    assert User.objects.filter(email="jan.jansen@proefstad.nl").count() == 1
+
+
+def test_level_too_low_is_refused(page, live_eherkenning_broker, scene, assert_accessible):
+    choose_broker(page)
+    page.get_by_label("Identificatie (sub)").fill("eh-laag")
+    page.get_by_label("KvK-nummer").fill(KVK)
+    page.get_by_label("Pseudoniem (pseudo_id)").fill("pseudo-laag")
+    page.get_by_label("Betrouwbaarheidsniveau").select_option(LOA(2))
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("heading", name="Betrouwbaarheidsniveau te laag").is_visible()
+    assert page.get_by_text("Uw eHerkenningsmiddel heeft niveau EH2.").is_visible()
+    assert_accessible(page)
+    assert page.get_by_role("link", name="Opnieuw inloggen met eHerkenning").is_visible()
+
+
+def test_unknown_company_is_refused(page, live_eherkenning_broker, scene, assert_accessible):
+    live_eherkenning_broker.queue_login(kvk="87654321", pseudo_id="pseudo-onbekend")
+    choose_broker(page)
+    assert page.get_by_role("heading", name="Uw organisatie is niet bekend").is_visible()
+    assert page.get_by_text("Met KvK-nummer 87654321 kunt u niet inloggen").is_visible()
+    assert_accessible(page)
+
+
+def test_administrator_sees_the_pending_user_on_the_dashboard(
+    page, live_eherkenning_broker, scene, assert_accessible
+):
+    organisation = scene["organisation"]
+    User.objects.create(
+        organisation=organisation,
+        username="pwachtend",
+        voorletters="P",
+        voornaam="Piet",
+        achternaam="Wachtend",
+        email="piet.wachtend@proefstad.nl",
+        status=Status.PENDING,
+        self_registered=True,
+        verification_code="ABCD2345",
+    )
+    Identity.objects.create(
+        broker=scene["broker"],
+        pseudo_id="pseudo-beheer",
+        organisation=organisation,
+        user=scene["administrator"],
+    )
+    live_eherkenning_broker.queue_login(kvk=KVK, pseudo_id="pseudo-beheer", acr=LOA(4))
+    choose_broker(page)
+    assert page.get_by_role("heading", name="Welkom").is_visible()
+    assert page.get_by_role("heading", name="Gebruikersbeheer").is_visible()
+    row = page.get_by_role("row", name=re.compile("pwachtend"))
+    assert row.get_by_text("P Wachtend").is_visible()
+    assert row.get_by_text("verificatiecode nog niet ingevoerd").is_visible()
+    assert_accessible(page)
