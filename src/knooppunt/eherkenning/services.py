@@ -8,6 +8,7 @@ transaction and writes its audit event. The person proven by the broker is remem
 import secrets
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import login
@@ -121,6 +122,18 @@ def refresh_broker(actor, broker: Broker, *, request=None) -> dict:
 
 def active_brokers():
     return Broker.objects.filter(active=True).order_by("naam")
+
+
+def form_action_origins(brokers) -> list[str]:
+    """Origins the broker choice form may lead to: its POST is answered with a redirect to the
+    broker, and browsers hold that redirect to the page's CSP `form-action`."""
+    origins = set()
+    for broker in brokers:
+        for url in (broker.metadata.get("authorization_endpoint"), broker.issuer):
+            if url:
+                parts = urlsplit(url)
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 # --- the login ---------------------------------------------------------------------------------

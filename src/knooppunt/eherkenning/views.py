@@ -47,9 +47,11 @@ def choose_broker(request):
             return services.start_login(request, form.cleaned_data["broker"], next_url)
         except oidc.BrokerUnavailable:
             return _refused(request, services.LoginOutcome(services.Result.REFUSED, "unavailable"))
-    return render(
+    response = render(
         request, "eherkenning/choose_broker.html", {"form": form, "brokers": brokers.exists()}
     )
+    response._csp_update = {"form-action": services.form_action_origins(brokers)}
+    return response
 
 
 @never_cache

@@ -53,3 +53,14 @@ def test_two_organisations_for_one_company_without_branches_is_ambiguous():
     OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
     assert find_organisation(KVK) is None
     assert find_organisation("") is None
+
+
+def test_broker_choice_page_lets_its_form_lead_to_the_broker(client, broker):
+    """The form's POST is answered with a redirect to the broker; browsers check that redirect
+    against the page's CSP form-action, so the broker's origin must be listed there."""
+    response = client.get("/eherkenning/")
+    form_action = next(
+        part for part in response["Content-Security-Policy"].split(";") if "form-action" in part
+    )
+    assert "'self'" in form_action
+    assert "https://makelaar.example" in form_action
