@@ -5,6 +5,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
 
 
 class Status(models.TextChoices):
@@ -202,3 +203,46 @@ class PasswordLink(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
+
+
+class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
+    """The 6-digit verification code of the second login step (Portero 2.2), sent by SMS or
+    e-mail. django-otp generates, expires and single-uses the code; this model adds the limit on
+    wrong attempts, so that guessing one code stops after a few tries."""
+
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    channel = models.CharField(max_length=10, blank=True)  # where the current code went
+
+    class Meta(SideChannelDevice.Meta):
+        verbose_name = _("verificatiecode")
+        verbose_name_plural = _("verificatiecodes")
+
+    def get_cooldown_duration(self) -> int:
+        return settings.KNOOPPUNT_LOGIN_CODE_RESEND_SECONDS
+
+    def has_open_code(self) -> bool:
+        return bool(self.token) and timezone.now() < self.valid_until
+
+    def new_code(self, channel: str) -> str:
+        self.failed_attempts = 0
+        self.channel = channel
+        self.cooldown_set(commit=False)
+        self.generate_token(length=6, valid_secs=settings.KNOOPPUNT_LOGIN_CODE_SECONDS)
+        return self.token
+
+    def attempts_left(self) -> int:
+        return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.failed_attempts)
+
+    def verify_token(self, token) -> bool:
+        if not self.attempts_left():
+            return False
+        if super().verify_token(token):  # clears the code: it works once
+            self.failed_attempts = 0
+            self.set_last_used_timestamp(commit=False)
+            self.save(update_fields=["failed_attempts", "last_used_at"])
+            return True
+        self.failed_attempts += 1
+        if not self.attempts_left():
+            self.token = None  # the code is spent; a new login sends a new one
+        self.save(update_fields=["failed_attempts", "token"])
+        return False

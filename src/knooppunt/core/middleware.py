@@ -7,7 +7,7 @@ from django.urls import reverse
 from knooppunt.access import rules
 
 # Paths that stay reachable behind the gate: leaving, switching language, static files.
-ALWAYS_OPEN = ("accounts:logout", "set_language")
+ALWAYS_OPEN = ("accounts:logout", "accounts:password_change", "accounts:keepalive", "set_language")
 
 
 class AgreementsGateMiddleware:
