@@ -187,9 +187,7 @@ def app_user(client, log_in):
         )
         body = response.content.decode()
         assert "Uw herstelcodes" in body
-        recovery = [
-            c for c in user.staticdevice_set.get().token_set.values_list("token", flat=True)
-        ]
+        recovery = list(user.staticdevice_set.get().token_set.values_list("token", flat=True))
         assert len(recovery) == 10 and all(code in body for code in recovery)
         client.post(reverse("accounts:logout"))
     device.refresh_from_db()
