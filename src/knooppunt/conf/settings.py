@@ -220,6 +220,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own CSS and JS (not inside an app)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
