@@ -88,7 +88,10 @@ class Pending:
 def begin(request, user: User, next_url: str | None) -> None:
     """The password was right: remember a pending login and send the code (unless the user
     has an authenticator app)."""
-    request.session.cycle_key()  # a session id fixed by someone else must not carry this state
+    if request.session.session_key:
+        # A session id fixed by someone else must not carry this state (a session that did not
+        # exist yet gets a fresh id anyway).
+        request.session.cycle_key()
     state = {
         "user": user.pk,
         "backend": user.backend,

@@ -27,7 +27,8 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        # The login needs the organisation too (its allowed login methods): one query.
+        return self.select_related("organisation").get(username__iexact=username)
 
     def not_deleted(self):
         return self.exclude(status=Status.DELETED)
@@ -96,6 +97,10 @@ class User(AbstractBaseUser):
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+        indexes = [
+            # Login names are looked up case-insensitively (UPPER(username) on PostgreSQL).
+            models.Index(models.functions.Upper("username"), name="user_username_upper"),
+        ]
         constraints = [
             # E-mail is unique among users that are not deleted (SPEC 3); deleted ones have none.
             models.UniqueConstraint(
@@ -216,6 +221,8 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
     class Meta(SideChannelDevice.Meta):
         verbose_name = _("verificatiecode")
         verbose_name_plural = _("verificatiecodes")
+        # One code at a time per user, also when two logins start at the same moment.
+        constraints = [models.UniqueConstraint(fields=["user"], name="one_login_code_per_user")]
 
     def get_cooldown_duration(self) -> int:
         return settings.KNOOPPUNT_LOGIN_CODE_RESEND_SECONDS
@@ -236,10 +243,12 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
     def verify_token(self, token) -> bool:
         if not self.attempts_left():
             return False
-        if super().verify_token(token):  # clears the code: it works once
+        # django-otp checks value and expiry, and clears the code on success: it works once.
+        if SideChannelDevice.verify_token(self, token):
             self.failed_attempts = 0
+            self.cooldown_reset(commit=False)  # a used code may be followed by a new one at once
             self.set_last_used_timestamp(commit=False)
-            self.save(update_fields=["failed_attempts", "last_used_at"])
+            self.save(update_fields=["failed_attempts", "last_generated_timestamp", "last_used_at"])
             return True
         self.failed_attempts += 1
         if not self.attempts_left():

@@ -180,3 +180,18 @@ def test_wrong_current_password_on_the_change_page_counts_too(client, user, log_
         assert LOCKED in response.content.decode()
         user.refresh_from_db()
         assert user.check_password(TEST_PASSWORD)
+
+
+def test_a_login_of_ones_own_does_not_clear_an_address_count(client, settings, log_in):
+    """Only the login name's count is reset by a complete login, so an attacker cannot wipe the
+    count of an address by logging in with an account of their own in between."""
+    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
+    own = UserFactory(username="eigen")
+    UserFactory(username="collega")
+    with time_machine.travel(START, tick=False):
+        for n in range(7):
+            _post(client, f"naam{n % 3}", address="127.0.0.1")
+        log_in(client, own)  # the test client's address is 127.0.0.1
+        client.post(reverse("accounts:logout"))
+        _post(client, "naam0", address="127.0.0.1")
+        assert _post(client, "collega", TEST_PASSWORD, address="127.0.0.1").status_code == 429
