@@ -4,7 +4,8 @@ One login = GET the login page, POST the credentials, POST the code read from th
 outbox, GET the dashboard. The app runs under gunicorn with one sync worker per core, passwords
 hashed with Argon2id m=19 MiB, t=2, p=1, on a database of its own: a temporary PostgreSQL
 database on the server of DATABASE_URL when that is set, else a temporary SQLite file. The
-ceiling is measured in the same run: bare Argon2 verifies per second, one process per worker.
+ceiling is measured in the same run, just before and just after the logins (the mean is the
+baseline): bare Argon2 verifies per second, one process per worker, while the idle server waits.
 
 Size: BENCH_LOGIN_SECONDS (default 30) of measurement, BENCH_LOGIN_CLIENTS concurrent clients
 (default two per worker, so a worker never waits for a client).
@@ -316,13 +317,17 @@ def run() -> tuple[list[Figure], str]:
     (folder / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
     database = Database(folder)
     server = None
+    ceilings = []
     try:
         env = _environment(folder, database.url)
         encoded = _prepare(env, clients)
         port = _free_port()
         server = _start_gunicorn(env, port, workers)
+        # The ceiling just before and just after the logins: on a shared machine the load moves.
+        ceilings.append(_ceiling(encoded, workers, min(seconds, 10) / 2))
         rate, logins, timings, errors = _run_clients(port, folder / "sms", clients, seconds)
         rss = _worker_rss_mib(server.pid)
+        ceilings.append(_ceiling(encoded, workers, min(seconds, 10) / 2))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -331,7 +336,7 @@ def run() -> tuple[list[Figure], str]:
         shutil.rmtree(folder, ignore_errors=True)
     if errors:
         raise RuntimeError(f"{len(errors)} client(s) failed: {errors[:3]}")
-    ceiling = _ceiling(encoded, workers, min(seconds, 10))
+    ceiling = statistics.mean(ceilings)
     ratio = rate / ceiling
     print(
         f"login: {rate:.1f} logins/s ({logins} in {seconds:.0f} s, {clients} clients, "
@@ -347,7 +352,12 @@ def run() -> tuple[list[Figure], str]:
             baseline=ceiling,
             note=f"{clients} clients, {workers} gunicorn workers, {database.kind}",
         ),
-        Figure("login: Argon2 ceiling", ceiling, "verifies/s", note=f"{workers} processes"),
+        Figure(
+            "login: Argon2 ceiling",
+            ceiling,
+            "verifies/s",
+            note=f"{workers} processes; before {ceilings[0]:.1f}, after {ceilings[1]:.1f}",
+        ),
         Figure("login: logins/s ÷ Argon2 ceiling", ratio, "ratio", target=">= 0.6"),
     ]
     for step in STEPS:

@@ -269,15 +269,16 @@ def complete(request, login_state: Pending) -> str:
     """Log the user in (a new session id) and return where to go next."""
     user, state = login_state.user, login_state.state
     cancel(request)
-    login(request, user, backend=state["backend"])  # cycles the session key
-    now = int(time.time())
-    request.session[AUTH_AT] = now
-    request.session[SEEN] = now
-    record(
-        "login.success",
-        actor=user,
-        request=request,
-        target=user,
-        details={"second_factor": state["method"] if state["method"] == "totp" else "code"},
-    )
+    with transaction.atomic():  # the new session, last_login, lockout reset, audit: one commit
+        login(request, user, backend=state["backend"])  # cycles the session key
+        now = int(time.time())
+        request.session[AUTH_AT] = now
+        request.session[SEEN] = now
+        record(
+            "login.success",
+            actor=user,
+            request=request,
+            target=user,
+            details={"second_factor": state["method"]},
+        )
     return state["next"]

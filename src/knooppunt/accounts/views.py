@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,23 +54,25 @@ def login_view(request):
         login_flow.cancel(request)  # "Annuleren" and a fresh start both land here
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
+        # The password check (Argon2, the one costly step) runs outside any transaction.
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             return _refused(request, form, username)
-        refusal = login_flow.refusal_for(user, request=request)
-        if refusal is not None:
+        with transaction.atomic():  # one commit for what follows
+            refusal = login_flow.refusal_for(user, request=request)
+            if refusal is None:
+                login_flow.begin(request, user, _safe_next(request))
+                return redirect("accounts:verify")
             login_flow.record_refusal(request, user, refusal)
-            if refusal == login_flow.Refusal.OTHER:
-                form.add_error(None, WRONG_COMBINATION)
-                return render(request, "accounts/login.html", {"form": form})
-            return render(
-                request,
-                "accounts/login_refused.html",
-                {"refusal": refusal.value, "refused_user": user},
-                status=403,
-            )
-        login_flow.begin(request, user, _safe_next(request))
-        return redirect("accounts:verify")
+        if refusal == login_flow.Refusal.OTHER:
+            form.add_error(None, WRONG_COMBINATION)
+            return render(request, "accounts/login.html", {"form": form})
+        return render(
+            request,
+            "accounts/login_refused.html",
+            {"refusal": refusal.value, "refused_user": user},
+            status=403,
+        )
     return render(request, "accounts/login.html", {"form": form})
 
 

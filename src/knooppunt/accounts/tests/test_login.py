@@ -83,14 +83,24 @@ def test_code_works_only_once(client, sms_outbox, log_in):
 
 
 def test_login_renews_the_session_id_at_both_steps(client, sms_outbox):
+    """Session fixation: an attacker starts a login of their own to get a real session id and
+    plants it in the victim's browser; the victim's login must not continue in that session."""
+    from django.test import Client
+
     user = UserFactory(username="ptest", telefoonnummer="+31612345678")
-    client.get(reverse("accounts:login"))
-    client.cookies["sessionid"] = "vastgezet-door-een-aanvaller"
+    UserFactory(username="aanvaller")
+    attacker = Client()
+    _password(attacker, "aanvaller")
+    planted = attacker.cookies["sessionid"].value
+    client.cookies["sessionid"] = planted
     _password(client)
     after_password = client.cookies["sessionid"].value
-    assert after_password != "vastgezet-door-een-aanvaller"
+    assert after_password != planted
     client.post(reverse("accounts:verify"), {"code": sms_outbox.last_code(user.telefoonnummer)})
-    assert client.cookies["sessionid"].value != after_password
+    assert client.cookies["sessionid"].value not in (planted, after_password)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # The planted id carries nothing of the victim's.
+    assert attacker.get(reverse("core:welcome")).status_code == 302
 
 
 def test_session_cookie_is_httponly_and_samesite(client, log_in, settings):
