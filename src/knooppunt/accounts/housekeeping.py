@@ -4,6 +4,7 @@ from django.contrib.sessions.models import Session
 
 from knooppunt.core.housekeeping import job
 
+from .lockout import forget_expired_failures
 from .services import expire_inactive_users
 
 
@@ -16,3 +17,8 @@ def expire_inactive(now) -> int:
 def clear_sessions(now) -> int:
     deleted, _per_model = Session.objects.filter(expire_date__lt=now).delete()
     return deleted
+
+
+@job("accounts.forget_failures", "Verlopen mislukte inlogpogingen opruimen")
+def forget_failures(now) -> int:
+    return forget_expired_failures(now)

@@ -160,7 +160,7 @@ def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
     and is still unused: then that code stands (so that repeating the password step cannot flood
     someone's phone). A re-send needs the cooldown to have passed and is limited per login.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         device, _created = LoginCodeDevice.objects.select_for_update().get_or_create(
             user=user, defaults={"name": "verificatiecode"}
         )
@@ -240,7 +240,7 @@ def verify(request, login: Pending, raw_code: str) -> Verdict:
 
 
 def _verify_sent_code(user: User, code: str) -> tuple[Verdict, int]:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         device = LoginCodeDevice.objects.select_for_update().filter(user=user).first()
         if device is None:
             return Verdict.SPENT, 0
@@ -252,7 +252,7 @@ def _verify_sent_code(user: User, code: str) -> tuple[Verdict, int]:
 def _verify_authenticator(request, user: User, code: str) -> tuple[Verdict, int]:
     """Six digits: the app's code; anything else: one of the recovery codes."""
     model = TOTPDevice if re.fullmatch(r"\d{6}", code) else StaticDevice
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         devices = model.objects.select_for_update().filter(user=user, confirmed=True)
         for device in devices:
             allowed, _info = device.verify_is_allowed()
@@ -269,7 +269,7 @@ def complete(request, login_state: Pending) -> str:
     """Log the user in (a new session id) and return where to go next."""
     user, state = login_state.user, login_state.state
     cancel(request)
-    with transaction.atomic():  # the new session, last_login, lockout reset, audit: one commit
+    with transaction.atomic(savepoint=False):  # new session, last_login, lockout reset, audit
         login(request, user, backend=state["backend"])  # cycles the session key
         now = int(time.time())
         request.session[AUTH_AT] = now

@@ -109,9 +109,12 @@ def verify(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None, digits_only=pending.method == "code")
     if request.method == "POST" and form.is_valid():
-        verdict = login_flow.verify(request, pending, form.cleaned_data["code"])
+        with transaction.atomic():  # the code's device, the login and its audit: one commit
+            verdict = login_flow.verify(request, pending, form.cleaned_data["code"])
+            if verdict == login_flow.Verdict.OK:
+                next_url = login_flow.complete(request, pending)
         if verdict == login_flow.Verdict.OK:
-            return _after_login(request, login_flow.complete(request, pending))
+            return _after_login(request, next_url)
         if verdict == login_flow.Verdict.SPENT:
             messages.error(
                 request,

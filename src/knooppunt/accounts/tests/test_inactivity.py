@@ -97,6 +97,7 @@ def test_housekeeping_lists_and_selects_jobs():
     call_command("housekeeping", "--list", stdout=out)
     assert "accounts.expire_inactive" in out.getvalue()
     assert "accounts.clear_sessions" in out.getvalue()
+    assert "accounts.forget_failures" in out.getvalue()
     out = io.StringIO()
     call_command("housekeeping", "--job", "accounts.clear_sessions", stdout=out)
     assert out.getvalue().strip().startswith("accounts.clear_sessions:")

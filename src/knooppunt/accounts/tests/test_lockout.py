@@ -195,3 +195,17 @@ def test_a_login_of_ones_own_does_not_clear_an_address_count(client, settings, l
         client.post(reverse("accounts:logout"))
         _post(client, "naam0", address="127.0.0.1")
         assert _post(client, "collega", TEST_PASSWORD, address="127.0.0.1").status_code == 429
+
+
+def test_housekeeping_forgets_failures_older_than_the_cool_off(client, user):
+    from axes.models import AccessAttempt
+    from django.core.management import call_command
+
+    with time_machine.travel(START, tick=False):
+        _post(client, "ptest")
+        _post(client, "ander")
+    with time_machine.travel(START + datetime.timedelta(minutes=10), tick=False):
+        _post(client, "ander")
+    with time_machine.travel(START + datetime.timedelta(minutes=16), tick=False):
+        call_command("housekeeping", "--job", "accounts.forget_failures")
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["ander"]
