@@ -166,6 +166,7 @@ def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
         )
         allowed, info = device.generate_is_allowed()
         if not allowed and (resend or device.has_open_code()):
+            state.setdefault("channel", device.channel)  # the code that stands went there
             wait = (info["next_generation_at"] - timezone.now()).total_seconds()
             return SendResult(False, max(1, int(wait) + 1))
         if resend and state["sends"] >= settings.KNOOPPUNT_LOGIN_CODE_MAX_SENDS:

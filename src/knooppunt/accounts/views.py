@@ -243,6 +243,8 @@ def set_password(request, token):
 def password_warning(request):
     """'Uw wachtwoord verloopt over N dagen' with 'Wachtwoord wijzigen' and 'Later'."""
     later = request.session.get("knooppunt_after_warning") or "/"
+    if not passwords.password_expires_soon(request.user):
+        return redirect(later)
     return render(
         request,
         "accounts/password_warning.html",

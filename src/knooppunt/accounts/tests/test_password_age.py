@@ -78,6 +78,8 @@ def test_warning_comes_at_every_login(client, log_in):
 def test_no_warning_before_the_window(client, log_in):
     user = _user(70)
     assert log_in(client, user)["Location"] == reverse("core:welcome")
+    # Opening the warning page by hand just moves on.
+    assert client.get(reverse("accounts:password_warning"))["Location"] == "/"
 
 
 def test_changing_from_the_warning(client, log_in):

@@ -62,6 +62,7 @@ def test_a_spent_code_cannot_be_used_from_a_parallel_login(client, user, sms_out
     other = Client()
     _password(other)  # within the cooldown: the same code stands, no new SMS
     assert len(sms_outbox.to(PHONE)) == 1
+    assert "••••••78" in other.get(reverse("accounts:verify")).content.decode()
     for _ in range(3):
         _code(client, _wrong(code))
     for _ in range(2):
