@@ -99,7 +99,7 @@ def test_cookie_settings(settings):
 
     assert live.SESSION_COOKIE_HTTPONLY is True
     assert live.SESSION_COOKIE_SAMESITE == "Lax"
-    assert live.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert live.SESSION_ENGINE == "knooppunt.accounts.sessions"  # in the database
     assert live.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 
 
@@ -125,3 +125,27 @@ def test_deactivating_a_user_ends_their_session(client, logged_in):
         logged_in.save()
         response = client.get("/")
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_session_store_keeps_sessions_in_the_database_and_survives_a_key_collision():
+    from django.contrib.sessions.models import Session
+
+    from knooppunt.accounts.sessions import SessionStore
+
+    first = SessionStore()
+    first["x"] = 1
+    first.create()
+    assert Session.objects.filter(session_key=first.session_key).exists()
+
+    keys = iter([first.session_key, "b" * 32])
+
+    class Colliding(SessionStore):
+        def _get_new_session_key(self):
+            return next(keys)
+
+    second = Colliding()
+    second.create()
+    assert second.session_key == "b" * 32  # the taken key was retried, not overwritten
+    assert SessionStore(first.session_key)["x"] == 1
+    second.delete()
+    assert not Session.objects.filter(session_key="b" * 32).exists()
