@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
 
@@ -212,8 +213,9 @@ class PasswordLink(models.Model):
 
 class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
     """The 6-digit verification code of the second login step (Portero 2.2), sent by SMS or
-    e-mail. django-otp generates, expires and single-uses the code; this model adds the limit on
-    wrong attempts, so that guessing one code stops after a few tries."""
+    e-mail. django-otp's side-channel device generates the code and its expiry and throttles
+    re-sends; this model adds the limit on wrong attempts, so that guessing one code stops after
+    a few tries."""
 
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     channel = models.CharField(max_length=10, blank=True)  # where the current code went
@@ -241,14 +243,25 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
         return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.failed_attempts)
 
     def verify_token(self, token) -> bool:
-        if not self.attempts_left():
+        """The check of django-otp's SideChannelDevice (value and expiry; a used code is cleared),
+        in constant time, with the attempt limit, and written in one UPDATE."""
+        if not self.attempts_left() or self.token is None:
             return False
-        # django-otp checks value and expiry, and clears the code on success: it works once.
-        if SideChannelDevice.verify_token(self, token):
+        now = timezone.now()
+        if constant_time_compare(str(token), self.token) and now < self.valid_until:
+            self.token, self.valid_until = None, now  # it works once
             self.failed_attempts = 0
-            self.cooldown_reset(commit=False)  # a used code may be followed by a new one at once
-            self.set_last_used_timestamp(commit=False)
-            self.save(update_fields=["failed_attempts", "last_generated_timestamp", "last_used_at"])
+            self.last_generated_timestamp = None  # a used code may be followed by a new one at once
+            self.last_used_at = now
+            self.save(
+                update_fields=[
+                    "token",
+                    "valid_until",
+                    "failed_attempts",
+                    "last_generated_timestamp",
+                    "last_used_at",
+                ]
+            )
             return True
         self.failed_attempts += 1
         if not self.attempts_left():
