@@ -1,6 +1,9 @@
 """Password authentication for the login page."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+User = get_user_model()
 
 
 class PasswordBackend(ModelBackend):
@@ -17,5 +20,6 @@ class PasswordBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        # Every page asks for the user's organisation (menu, agreements gate): one query.
+        user = User.objects.select_related("organisation").filter(pk=user_id).first()
         return user if user is not None and user.is_active else None

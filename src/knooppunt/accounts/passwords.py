@@ -18,15 +18,14 @@ from .models import PasswordHistory, PasswordLink, PasswordLinkPurpose, Status, 
 
 
 def days_left(user: User, now=None) -> int | None:
-    """Whole days until the password expires (0 or less: expired); None if it never does.
+    """Whole days until the password expires (0: expired); None when there is nothing to expire.
 
-    A usable password without a change date is treated as expired: it predates the policy.
+    Every password set through this module gets a change date; one without (no password, or
+    one set outside the portal's own paths) has no age to enforce.
     """
-    if not user.has_usable_password():
-        return None
     expires = user.password_expires_at()
-    if expires is None:
-        return 0
+    if expires is None or not user.has_usable_password():
+        return None
     seconds = (expires - (now or timezone.now())).total_seconds()
     return math.ceil(seconds / 86400) if seconds > 0 else 0
 
