@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -40,7 +41,7 @@ from .models import Status
 
 User = get_user_model()
 
-WRONG_COMBINATION = _("De combinatie van gebruikersnaam en wachtwoord is onjuist.")
+WRONG_COMBINATION = gettext_lazy("De combinatie van gebruikersnaam en wachtwoord is onjuist.")
 
 
 @sensitive_post_parameters("password")
