@@ -108,6 +108,12 @@ def _organisation_change(actor, organisation) -> bool:
     return is_operator(actor)
 
 
+@rule("user.unlock")
+def _user_unlock(actor, user) -> bool:
+    """Lifting a lockout is the operator's (SPEC 1)."""
+    return is_operator(actor)
+
+
 @rule("audit.view_organisation")
 def _audit_view(actor, organisation) -> bool:
     return is_operator(actor) or _administers(actor, organisation.pk)

@@ -1,6 +1,9 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
+
+from .lockout import locked_message
+from .models import CodeChannel
 
 
 class LoginForm(forms.Form):
@@ -61,3 +64,80 @@ class SetPasswordForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("new_password1", exc)
         return cleaned
+
+
+class CodeForm(forms.Form):
+    """'Verificatiecode *' of the TWEE-FACTOR AUTHENTICATIE page (Portero 2.2)."""
+
+    code = forms.CharField(
+        label=_("Verificatiecode"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, digits_only: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if digits_only:
+            self.fields["code"].widget.attrs.update(inputmode="numeric", maxlength="6")
+
+
+class PasswordChangeForm(SetPasswordForm):
+    """'Wachtwoord wijzigen' for a logged-in user: the current password and the new one twice."""
+
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    old_password = forms.CharField(
+        label=_("Huidig wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean(self):
+        # The policy is checked once, by services.change_password (each history entry costs a
+        # hash); only the equality of the two entries is the form's business.
+        return forms.Form.clean(self)
+
+    def clean_old_password(self):
+        # Through authenticate(), so that guessing here counts towards the lockout as well.
+        password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.username, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(locked_message(), code="locked")
+            raise forms.ValidationError(_("Het huidige wachtwoord is onjuist."), code="wrong")
+        return password
+
+
+class CodeChannelForm(forms.Form):
+    code_channel = forms.ChoiceField(
+        label=_("Verificatiecode ontvangen via"),
+        choices=CodeChannel.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.user, self.request = user, request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        checked = authenticate(self.request, username=self.user.username, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(locked_message(), code="locked")
+            raise forms.ValidationError(_("Het wachtwoord is onjuist."), code="wrong")
+        return password

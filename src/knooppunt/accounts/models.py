@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
 
 
 class Status(models.TextChoices):
@@ -26,7 +28,8 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        # The login needs the organisation too (its allowed login methods): one query.
+        return self.select_related("organisation").get(username__iexact=username)
 
     def not_deleted(self):
         return self.exclude(status=Status.DELETED)
@@ -95,6 +98,10 @@ class User(AbstractBaseUser):
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+        indexes = [
+            # Login names are looked up case-insensitively (UPPER(username) on PostgreSQL).
+            models.Index(models.functions.Upper("username"), name="user_username_upper"),
+        ]
         constraints = [
             # E-mail is unique among users that are not deleted (SPEC 3); deleted ones have none.
             models.UniqueConstraint(
@@ -202,3 +209,62 @@ class PasswordLink(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at
+
+
+class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
+    """The 6-digit verification code of the second login step (Portero 2.2), sent by SMS or
+    e-mail. django-otp's side-channel device generates the code and its expiry and throttles
+    re-sends; this model adds the limit on wrong attempts, so that guessing one code stops after
+    a few tries."""
+
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    channel = models.CharField(max_length=10, blank=True)  # where the current code went
+
+    class Meta(SideChannelDevice.Meta):
+        verbose_name = _("verificatiecode")
+        verbose_name_plural = _("verificatiecodes")
+        # One code at a time per user, also when two logins start at the same moment.
+        constraints = [models.UniqueConstraint(fields=["user"], name="one_login_code_per_user")]
+
+    def get_cooldown_duration(self) -> int:
+        return settings.KNOOPPUNT_LOGIN_CODE_RESEND_SECONDS
+
+    def has_open_code(self) -> bool:
+        return bool(self.token) and timezone.now() < self.valid_until
+
+    def new_code(self, channel: str) -> str:
+        self.failed_attempts = 0
+        self.channel = channel
+        self.cooldown_set(commit=False)
+        self.generate_token(length=6, valid_secs=settings.KNOOPPUNT_LOGIN_CODE_SECONDS)
+        return self.token
+
+    def attempts_left(self) -> int:
+        return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.failed_attempts)
+
+    def verify_token(self, token) -> bool:
+        """The check of django-otp's SideChannelDevice (value and expiry; a used code is cleared),
+        in constant time, with the attempt limit, and written in one UPDATE."""
+        if not self.attempts_left() or self.token is None:
+            return False
+        now = timezone.now()
+        if constant_time_compare(str(token), self.token) and now < self.valid_until:
+            self.token, self.valid_until = None, now  # it works once
+            self.failed_attempts = 0
+            self.last_generated_timestamp = None  # a used code may be followed by a new one at once
+            self.last_used_at = now
+            self.save(
+                update_fields=[
+                    "token",
+                    "valid_until",
+                    "failed_attempts",
+                    "last_generated_timestamp",
+                    "last_used_at",
+                ]
+            )
+            return True
+        self.failed_attempts += 1
+        if not self.attempts_left():
+            self.token = None  # the code is spent; a new login sends a new one
+        self.save(update_fields=["failed_attempts", "token"])
+        return False

@@ -1,6 +1,7 @@
 """Setting passwords and the one-time set-password links of invitation and reset mails."""
 
 import hashlib
+import math
 import secrets
 
 from django.conf import settings
@@ -14,6 +15,30 @@ from django.utils import timezone
 from knooppunt.audit.services import record
 
 from .models import PasswordHistory, PasswordLink, PasswordLinkPurpose, Status, User
+
+
+def days_left(user: User, now=None) -> int | None:
+    """Whole days until the password expires (0: expired); None when there is nothing to expire.
+
+    Every password set through this module gets a change date; one without (no password, or
+    one set outside the portal's own paths) has no age to enforce.
+    """
+    expires = user.password_expires_at()
+    if expires is None or not user.has_usable_password():
+        return None
+    seconds = (expires - (now or timezone.now())).total_seconds()
+    return math.ceil(seconds / 86400) if seconds > 0 else 0
+
+
+def password_expired(user: User, now=None) -> bool:
+    left = days_left(user, now)
+    return left is not None and left <= 0
+
+
+def password_expires_soon(user: User, now=None) -> bool:
+    """In the warning window before expiry (Portero 2.1: two weeks)."""
+    left = days_left(user, now)
+    return left is not None and 0 < left <= settings.KNOOPPUNT_PASSWORD_WARNING.days
 
 
 def _hash(token: str) -> str:

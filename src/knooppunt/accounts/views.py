@@ -1,50 +1,202 @@
-"""Login, logout, 'Wachtwoord aanvragen' and 'Nieuw wachtwoord instellen'."""
+"""Login (password, then the second factor), logout, password pages and the user's own profile."""
 
-from django.contrib.auth import authenticate, get_user_model, login, logout
+import base64
+import io
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 
-from . import passwords
-from .forms import LoginForm, PasswordRequestForm, SetPasswordForm
+from . import lockout, passwords, services
+from . import login as login_flow
+from .forms import (
+    CodeChannelForm,
+    CodeForm,
+    ConfirmPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordRequestForm,
+    SetPasswordForm,
+)
 from .models import Status
 
 User = get_user_model()
+
+WRONG_COMBINATION = gettext_lazy("De combinatie van gebruikersnaam en wachtwoord is onjuist.")
 
 
 @sensitive_post_parameters("password")
 @never_cache
 def login_view(request):
+    """Step 1: 'Gebruikersnaam', 'Wachtwoord', 'Log on'."""
     if request.user.is_authenticated:
         return redirect("core:welcome")
     form = LoginForm(request.POST or None)
+    if request.method == "GET":
+        login_flow.cancel(request)  # "Annuleren" and a fresh start both land here
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
+        # The password check (Argon2, the one costly step) runs outside any transaction.
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if user is not None:
-            login(request, user)  # a new session id at login
-            record("login.success", actor=user, request=request, target=user)
-            return redirect(_safe_next(request) or "core:welcome")
-        record(
-            "login.failed", request=request, outcome=Outcome.FAILURE, actor_username=username[:150]
+        if user is None:
+            return _refused(request, form, username)
+        with transaction.atomic():  # one commit for what follows
+            refusal = login_flow.refusal_for(user, request=request)
+            if refusal is None:
+                login_flow.begin(request, user, _safe_next(request))
+                return redirect("accounts:verify")
+            login_flow.record_refusal(request, user, refusal)
+        if refusal == login_flow.Refusal.OTHER:
+            form.add_error(None, WRONG_COMBINATION)
+            return render(request, "accounts/login.html", {"form": form})
+        return render(
+            request,
+            "accounts/login_refused.html",
+            {"refusal": refusal.value, "refused_user": user},
+            status=403,
         )
-        form.add_error(None, _("De combinatie van gebruikersnaam en wachtwoord is onjuist."))
     return render(request, "accounts/login.html", {"form": form})
+
+
+def _refused(request, form, username: str):
+    """Wrong password, unknown name or locked name: the answer depends only on the name's
+    failure count, never on whether the account exists."""
+    known = User.objects.filter(username__iexact=username).first()
+    audit = {
+        "request": request,
+        "actor_username": username[:150],
+        "target": known,
+        "organisation": known.organisation_id if known else None,
+    }
+    if getattr(request, "axes_locked_out", False):
+        if lockout.lock_just_started(request):
+            record("login.failed", outcome=Outcome.FAILURE, **audit)
+            record("account.lockout", outcome=Outcome.DENIED, **audit)
+        else:
+            record("login.locked", outcome=Outcome.DENIED, **audit)
+        form.add_error(None, lockout.locked_message())
+        return render(request, "accounts/login.html", {"form": form}, status=429)
+    record("login.failed", outcome=Outcome.FAILURE, **audit)
+    form.add_error(None, WRONG_COMBINATION)
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def verify(request):
+    """Step 2: TWEE-FACTOR AUTHENTICATIE with the 6-digit 'Verificatiecode'."""
+    pending = login_flow.pending(request)
+    if pending is None:
+        messages.error(request, _("Uw inlogpoging is verlopen. Log opnieuw in."))
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None, digits_only=pending.method == "code")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():  # the code's device, the login and its audit: one commit
+            verdict = login_flow.verify(request, pending, form.cleaned_data["code"])
+            if verdict == login_flow.Verdict.OK:
+                next_url = login_flow.complete(request, pending)
+        if verdict == login_flow.Verdict.OK:
+            return _after_login(request, next_url)
+        if verdict == login_flow.Verdict.SPENT:
+            messages.error(
+                request,
+                _("Er is te vaak een onjuiste verificatiecode ingevuld. Log opnieuw in."),
+            )
+            return redirect("accounts:login")
+        if verdict == login_flow.Verdict.WAIT:
+            form.add_error("code", _("Wacht enkele seconden en probeer het dan opnieuw."))
+        else:
+            form.add_error(
+                "code",
+                _("De verificatiecode is onjuist. U kunt het nog %(n)d keer proberen.")
+                % {"n": pending.attempts_left},
+            )
+    channel = pending.state.get("channel", "")
+    context = {
+        "form": form,
+        "method": pending.method,
+        "channel": channel,
+        "destination": login_flow.mask_destination(pending.user, channel) if channel else "",
+        "minutes": settings.KNOOPPUNT_LOGIN_CODE_SECONDS // 60,
+    }
+    return render(request, "accounts/verify.html", context)
+
+
+@require_POST
+def verify_resend(request):
+    pending = login_flow.pending(request)
+    if pending is None:
+        return redirect("accounts:login")
+    if pending.method == "code":
+        result = login_flow.send_code(request, pending.user, pending.state, resend=True)
+        request.session.modified = True
+        if result.sent:
+            messages.success(request, _("Er is een nieuwe verificatiecode verstuurd."))
+        elif result.wait_seconds:
+            messages.error(
+                request,
+                _("U kunt over %(n)d seconden een nieuwe code laten versturen.")
+                % {"n": result.wait_seconds},
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "Er zijn al te veel codes verstuurd. Annuleer en log opnieuw in, of neem "
+                    "contact op met uw beheerder."
+                ),
+            )
+    return redirect("accounts:verify")
+
+
+@require_POST
+def verify_cancel(request):
+    """'Annuleren': back to the login screen."""
+    login_flow.cancel(request)
+    return redirect("accounts:login")
+
+
+def _after_login(request, next_url: str):
+    """After the second factor: the forced change of an expired password comes first (the
+    middleware enforces it too), then the warning in the last two weeks, then the page asked for."""
+    user = request.user
+    if passwords.password_expired(user):
+        return redirect("accounts:password_change")
+    target = next_url if next_url and _is_local(request, next_url) else ""
+    if passwords.password_expires_soon(user):
+        request.session["knooppunt_after_warning"] = target
+        return redirect("accounts:password_warning")
+    return redirect(target or "core:welcome")
 
 
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
+    return target if target and _is_local(request, target) else None
+
+
+def _is_local(request, target: str) -> bool:
+    return url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    )
 
 
 @require_POST
@@ -82,3 +234,149 @@ def set_password(request, token):
             return render(request, "accounts/link_invalid.html", status=410)
         return render(request, "accounts/set_password_done.html", {"username": user.username})
     return render(request, "accounts/set_password.html", {"form": form, "link_user": link.user})
+
+
+# --- password age and change -----------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def password_warning(request):
+    """'Uw wachtwoord verloopt over N dagen' with 'Wachtwoord wijzigen' and 'Later'."""
+    later = request.session.get("knooppunt_after_warning") or "/"
+    if not passwords.password_expires_soon(request.user):
+        return redirect(later)
+    return render(
+        request,
+        "accounts/password_warning.html",
+        {"days_left": passwords.days_left(request.user), "later_url": later},
+    )
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def password_change(request):
+    user = request.user
+    expired = passwords.password_expired(user)
+    form = PasswordChangeForm(user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(request, user, form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            messages.success(request, _("Uw wachtwoord is gewijzigd."))
+            later = request.session.pop("knooppunt_after_warning", "") if not expired else ""
+            return redirect(later or "core:welcome")
+    return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
+
+
+# --- session ---------------------------------------------------------------------------------
+
+
+@require_POST
+def keepalive(request):
+    """'Actief blijven' in the warning before the idle timeout: the request itself is the
+    activity (the session middleware notes it)."""
+    if request.user.is_authenticated:
+        request.session[login_flow.SEEN] = int(time.time())
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    target = request.POST.get("next", "")
+    return redirect(target if target and _is_local(request, target) else "core:welcome")
+
+
+# --- Mijn gegevens: the user's own profile and second factors ---------------------------------
+
+
+@login_required
+@never_cache
+def profile(request):
+    user = request.user
+    form = CodeChannelForm(request.POST or None, initial={"code_channel": user.code_channel})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_code_channel(request, user, form.cleaned_data["code_channel"])
+        except ValidationError as exc:
+            form.add_error("code_channel", exc.message_dict["code_channel"])
+        else:
+            messages.success(request, _("Uw keuze is opgeslagen."))
+            return redirect("accounts:profile")
+    authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    recovery_left = StaticToken.objects.filter(device__user=user).count() if authenticator else 0
+    context = {
+        "form": form,
+        "authenticator": authenticator,
+        "recovery_left": recovery_left,
+        "channel_now": login_flow.channel_for(user),
+        "password_days_left": passwords.days_left(user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+SETUP_DEVICE = "knooppunt_totp_setup"
+
+
+@login_required
+@sensitive_post_parameters("code")
+@never_cache
+def authenticator_setup(request):
+    """Scan the QR code (or type the key), then prove it with a code from the app."""
+    user = request.user
+    device = None
+    device_id = request.session.get(SETUP_DEVICE)
+    if device_id:
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        device = services.start_authenticator(user)
+        request.session[SETUP_DEVICE] = device.pk
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_authenticator(request, user, device.pk, form.cleaned_data["code"])
+        if codes is not None:
+            request.session.pop(SETUP_DEVICE, None)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": True})
+        form.add_error("code", _("De code is onjuist. Controleer de tijd op uw telefoon."))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_data_uri": _qr_data_uri(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "accounts/authenticator_setup.html", context)
+
+
+def _qr_data_uri(text: str) -> str:
+    """The QR code as an SVG data: URI, rendered here (the CSP allows img data:)."""
+    buffer = io.BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+@sensitive_post_parameters("password")
+@never_cache
+def authenticator_remove(request):
+    form = ConfirmPasswordForm(request.user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        services.remove_authenticator(request, request.user)
+        messages.success(
+            request,
+            _("De authenticator-app is verwijderd. U ontvangt de code weer per SMS of e-mail."),
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/authenticator_remove.html", {"form": form})
+
+
+@login_required
+@sensitive_post_parameters("password")
+@never_cache
+def recovery_codes(request):
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:profile")
+    form = ConfirmPasswordForm(request.user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        codes = services.new_recovery_codes(request, request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": False})
+    return render(request, "accounts/recovery_codes_confirm.html", {"form": form})

@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "knooppunt.accounts",
     "knooppunt.operators",
     "knooppunt.eherkenning",
+    # Login security: lockout (django-axes) and second factors (django-otp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -50,7 +55,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "knooppunt.accounts.middleware.SessionSecurityMiddleware",
+    "knooppunt.accounts.middleware.PasswordExpiryMiddleware",
     "knooppunt.core.middleware.AgreementsGateMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "knooppunt.urls"
@@ -96,6 +104,13 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:welcome"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Axes first: it refuses locked-out login names before any password is checked. The password
+# backend lets expired and deactivated accounts authenticate, so that the login page can tell
+# someone who knows the password why they cannot get in; sessions only load active users.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "knooppunt.accounts.backends.PasswordBackend",
+]
 
 # Argon2id with OWASP's recommended cost (m=19 MiB, t=2, p=1); see docs/decisions.md.
 PASSWORD_HASHERS = [
@@ -137,13 +152,39 @@ KNOOPPUNT_DELETED_RETENTION = timedelta(
     days=config("KNOOPPUNT_DELETED_RETENTION_DAYS", 365, cast=int)
 )
 
+# The second factor of SPEC 5.1 (Portero 2.2): a 6-digit code by SMS or e-mail, single use.
+KNOOPPUNT_LOGIN_CODE_SECONDS = config("KNOOPPUNT_LOGIN_CODE_SECONDS", 600, cast=int)
+KNOOPPUNT_LOGIN_CODE_ATTEMPTS = config("KNOOPPUNT_LOGIN_CODE_ATTEMPTS", 5, cast=int)
+KNOOPPUNT_LOGIN_CODE_RESEND_SECONDS = config("KNOOPPUNT_LOGIN_CODE_RESEND_SECONDS", 60, cast=int)
+KNOOPPUNT_LOGIN_CODE_MAX_SENDS = config("KNOOPPUNT_LOGIN_CODE_MAX_SENDS", 3, cast=int)
+OTP_TOTP_ISSUER = "Knooppunt"
+
+# Lockout (django-axes): 5 failed passwords in a row lock a login name for 15 minutes, whether
+# or not the account exists; many failures from one address throttle that address.
+AXES_HANDLER = "knooppunt.accounts.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = config("KNOOPPUNT_LOCKOUT_FAILURES", 5, cast=int)
+KNOOPPUNT_LOCKOUT_IP_FAILURES = config("KNOOPPUNT_LOCKOUT_IP_FAILURES", 50, cast=int)
+AXES_COOLOFF_TIME = timedelta(minutes=config("KNOOPPUNT_LOCKOUT_MINUTES", 15, cast=int))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "knooppunt.accounts.lockout.normalised_username"
+AXES_LOCKOUT_CALLABLE = "knooppunt.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked 15 minutes, not "until quiet"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail already
+AXES_ENABLE_ADMIN = False  # the operator unlocks from the user page of the console
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "knooppunt.audit.services.client_ip"  # the address the audit trail shows
+
 # Sessions: stored in the database, so app processes stay stateless.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "knooppunt.accounts.sessions"  # database sessions, fewer queries per login
 SESSION_COOKIE_AGE = config(
     "KNOOPPUNT_SESSION_MAX_SECONDS", 10 * 3600, cast=int
 )  # absolute maximum
 KNOOPPUNT_SESSION_IDLE_SECONDS = config("KNOOPPUNT_SESSION_IDLE_SECONDS", 20 * 60, cast=int)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Seconds before the idle timeout at which pages with JavaScript warn (SPEC 5.3).
+KNOOPPUNT_SESSION_WARNING_SECONDS = config("KNOOPPUNT_SESSION_WARNING_SECONDS", 120, cast=int)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 _secure = config("KNOOPPUNT_SECURE", not DEBUG, cast=bool)
@@ -182,6 +223,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own css/ (no app of its own)
 STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own CSS and JS (not inside an app)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -216,4 +258,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "WARNING")},
+    # Failed logins are in the audit trail; axes' own warning per failure would only repeat them.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

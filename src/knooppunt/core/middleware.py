@@ -9,7 +9,7 @@ from django.utils import translation
 from knooppunt.access import rules
 
 # Paths that stay reachable behind the gate: leaving, switching language, static files.
-ALWAYS_OPEN = ("accounts:logout", "set_language")
+ALWAYS_OPEN = ("accounts:logout", "accounts:password_change", "accounts:keepalive", "set_language")
 
 
 class AgreementsGateMiddleware:

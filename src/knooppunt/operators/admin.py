@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from knooppunt.access import rules
 from knooppunt.access.models import Product, RoleGrant
+from knooppunt.accounts import lockout
 from knooppunt.accounts.models import User
+from knooppunt.accounts.services import unlock_user
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
 from knooppunt.organisations.models import Agreement, AgreementKind, EmailDomain, Organisation
@@ -241,7 +243,9 @@ class UserAdmin(OperatorAdmin):
         "password_changed_at",
         "deleted_at",
         "deletion_reason",
+        "locked",
     )
+    actions = ["unlock"]
     fields = (
         readonly_fields[:3]
         + (
@@ -259,6 +263,20 @@ class UserAdmin(OperatorAdmin):
 
     def has_add_permission(self, request):
         return False  # users are created by their administrator, or appointed per organisation
+
+    @admin.display(description=_("geblokkeerd na mislukte inlogpogingen"), boolean=True)
+    def locked(self, obj):
+        return obj.username.lower() in lockout.locked_usernames([obj.username])
+
+    @admin.action(description=_("Ontgrendelen (mislukte inlogpogingen vergeten)"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            unlock_user(request.user, user, request=request)
+        self.message_user(
+            request,
+            _("%(n)d gebruiker(s) ontgrendeld.") % {"n": queryset.count()},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

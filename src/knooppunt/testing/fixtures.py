@@ -1,6 +1,7 @@
 """pytest fixtures shared by the whole suite (loaded from the root conftest.py)."""
 
 import email
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +53,75 @@ class FileOutbox:
         body = self.to(address)[-1].body
         return re.findall(r"https?://\S+/wachtwoord/instellen/\S+/", body)[-1]
 
+    def last_code(self, address: str) -> str:
+        """The verification code of the last login mail to `address`."""
+        return _code(self.to(address)[-1].body)
+
+
+@dataclass
+class Sms:
+    to: str
+    text: str
+
+
+class FileSmsOutbox:
+    """Reads what the file SMS backend wrote (one JSON file per message)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def messages(self) -> list[Sms]:
+        if not self.folder.exists():
+            return []
+        found = []
+        for path in sorted(self.folder.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found.append(Sms(data["to"], data["text"]))
+        return found
+
+    def to(self, number: str) -> list[Sms]:
+        return [m for m in self.messages() if m.to == number]
+
+    def last_code(self, number: str) -> str:
+        return _code(self.to(number)[-1].text)
+
+
+def _code(text: str) -> str:
+    return re.findall(r"\b(\d{6})\b", text)[0]
+
 
 @pytest.fixture
 def mail_outbox(settings) -> FileOutbox:
     return FileOutbox(Path(settings.EMAIL_FILE_PATH))
+
+
+@pytest.fixture
+def sms_outbox(settings) -> FileSmsOutbox:
+    return FileSmsOutbox(Path(settings.KNOOPPUNT_SMS_FILE_PATH))
+
+
+@pytest.fixture
+def log_in(mail_outbox, sms_outbox):
+    """Log a test client in through both steps: the password, then the code from the outbox.
+
+    `log_in(client, user)` returns the response to the code step.
+    """
+    from django.urls import reverse
+
+    from knooppunt.testing.factories import TEST_PASSWORD
+
+    def do(client, user, password: str = TEST_PASSWORD, next_url: str = ""):
+        url = reverse("accounts:login") + (f"?next={next_url}" if next_url else "")
+        response = client.post(url, {"username": user.username, "password": password})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == reverse("accounts:verify")
+        if user.telefoonnummer and user.code_channel != "email":
+            code = sms_outbox.last_code(user.telefoonnummer)
+        else:
+            code = mail_outbox.last_code(user.email)
+        return client.post(reverse("accounts:verify"), {"code": code})
+
+    return do
 
 
 @pytest.fixture

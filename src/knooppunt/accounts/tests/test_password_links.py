@@ -116,3 +116,12 @@ def test_deleted_user_cannot_use_a_link(client, invited):
     invited.status = Status.DELETED
     invited.save()
     assert client.get(_path(url)).status_code == 410
+
+
+def test_reset_through_a_link_is_audited_as_a_reset(client):
+    user = UserFactory()
+    url = passwords.create_link(user, PasswordLinkPurpose.RESET)
+    client.post(_path(url), {"new_password1": NEW, "new_password2": NEW})
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert AuditEvent.objects.filter(action="password.reset", actor_id=user.pk).exists()

@@ -76,17 +76,36 @@ def test_invitation_to_first_login(page, live_server, mail_outbox, assert_access
     page.get_by_label(re.compile("^Gebruikersnaam")).fill(login)
     page.get_by_label(re.compile("^Wachtwoord")).fill("Zomer!Regen42")
     page.get_by_role("button", name="Log on").click()
+    # The second step: the code went by e-mail (no mobile number is known).
+    expect(page.get_by_role("heading", name="TWEE-FACTOR AUTHENTICATIE")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label(re.compile("^Verificatiecode")).fill(
+        mail_outbox.last_code("piet.test@proefstad.nl")
+    )
+    page.get_by_role("button", name="Verifieer").click()
     expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
     expect(page.get_by_text(re.compile(f"Welkom {login} van Gemeente Proefstad"))).to_be_visible()
     assert_accessible(page)
 
 
-def test_gated_organisation_page_is_accessible(page, live_server, assert_accessible):
+def test_gated_organisation_page_is_accessible(
+    page, live_server, assert_accessible, mail_outbox, sms_outbox
+):
+    from knooppunt.accounts.models import User
+
     call_command("seed_demo", stdout=io.StringIO())
+    user = User.objects.get(username="lvisser")
     page.goto("/inloggen/")
     page.get_by_label(re.compile("^Gebruikersnaam")).fill("lvisser")
     page.get_by_label(re.compile("^Wachtwoord")).fill("Demo-Wachtwoord-2026!")
     page.get_by_role("button", name="Log on").click()
+    code = (
+        sms_outbox.last_code(user.telefoonnummer)
+        if user.telefoonnummer
+        else mail_outbox.last_code(user.email)
+    )
+    page.get_by_label(re.compile("^Verificatiecode")).fill(code)
+    page.get_by_role("button", name="Verifieer").click()
     expect(page.get_by_role("heading", name="Overeenkomsten ontbreken")).to_be_visible()
     expect(page.get_by_text("Verwerkersovereenkomst")).to_be_visible()
     assert_accessible(page)

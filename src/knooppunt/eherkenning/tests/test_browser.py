@@ -5,6 +5,7 @@ Every page of the portal they visit is checked with axe-core."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from knooppunt.accounts.models import Status, User
 from knooppunt.eherkenning.models import Identity
@@ -43,7 +44,7 @@ def scene(live_eherkenning_broker):
 def choose_broker(page, assert_accessible=None):
     page.goto("/inloggen/")
     page.get_by_role("link", name="Inloggen met eHerkenning").click()
-    assert page.get_by_role("heading", name="Inloggen met eHerkenning").is_visible()
+    expect(page.get_by_role("heading", name="Inloggen met eHerkenning")).to_be_visible()
     if assert_accessible:
         assert_accessible(page)
     page.get_by_label("Testmakelaar").check()
@@ -60,8 +61,8 @@ def test_first_login_registration_verification_and_next_login(
     page.get_by_label("Pseudoniem (pseudo_id)").fill("pseudo-jan")
     page.get_by_role("button", name="Inloggen").click()
 
-    assert page.get_by_role("heading", name="Persoonlijke instellingen").is_visible()
-    assert page.get_by_text("namens Gemeente Proefstad").is_visible()
+    expect(page.get_by_role("heading", name="Persoonlijke instellingen")).to_be_visible()
+    expect(page.get_by_text("namens Gemeente Proefstad")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^Voorletters")).fill("J.")
     page.get_by_label(re.compile("^Voornaam")).fill("Jan")
@@ -69,28 +70,28 @@ def test_first_login_registration_verification_and_next_login(
     page.get_by_label(re.compile("^E-mail")).fill("info@proefstad.nl")
     page.get_by_label(re.compile("^Telefoonnummer")).fill("06 12345678")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Algemene adressen zoals info@ voldoen niet.").is_visible()
+    expect(page.get_by_text("Algemene adressen zoals info@ voldoen niet.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^E-mail")).fill("jan.jansen@proefstad.nl")
     page.get_by_role("button", name="Opslaan").click()
 
-    assert page.get_by_role("heading", name="Verificatiecode").is_visible()
-    assert page.get_by_text("uw inlognaam is jjansen").is_visible()
+    expect(page.get_by_role("heading", name="Verificatiecode")).to_be_visible()
+    expect(page.get_by_text("uw inlognaam is jjansen")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^Verificatiecode")).fill("FOUT2345")
     page.get_by_role("button", name="Verifieer").click()
-    assert page.get_by_text(
-        "De verificatiecode is onjuist. U kunt het nog 4 keer proberen."
-    ).is_visible()
+    expect(
+        page.get_by_text("De verificatiecode is onjuist. U kunt het nog 4 keer proberen.")
+    ).to_be_visible()
     assert_accessible(page)
     # Phase 1: the code as the administrator's page will show it, read from the user.
     user = User.objects.get(email="jan.jansen@proefstad.nl")
     page.get_by_label(re.compile("^Verificatiecode")).fill(user.verification_code)
     page.get_by_role("button", name="Verifieer").click()
 
-    assert page.get_by_role("heading", name="Welkom").is_visible()
-    assert page.get_by_text("Uw account is geverifieerd.").is_visible()
-    assert page.get_by_text(re.compile("Welkom jjansen van Gemeente Proefstad")).is_visible()
+    expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
+    expect(page.get_by_text("Uw account is geverifieerd.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Welkom jjansen van Gemeente Proefstad"))).to_be_visible()
     assert_accessible(page)
     user.refresh_from_db()
     assert user.status == Status.ACTIVE
@@ -98,8 +99,8 @@ def test_first_login_registration_verification_and_next_login(
     page.get_by_role("button", name="Log Uit").click()
     live_eherkenning_broker.queue_login(kvk=KVK, pseudo_id="pseudo-jan")
     choose_broker(page)
-    assert page.get_by_role("heading", name="Welkom").is_visible()
-    assert page.get_by_text(re.compile("Welkom jjansen van")).is_visible()
+    expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
+    expect(page.get_by_text(re.compile("Welkom jjansen van"))).to_be_visible()
     assert User.objects.filter(email="jan.jansen@proefstad.nl").count() == 1
 
 
@@ -110,17 +111,17 @@ def test_level_too_low_is_refused(page, live_eherkenning_broker, scene, assert_a
     page.get_by_label("Pseudoniem (pseudo_id)").fill("pseudo-laag")
     page.get_by_label("Betrouwbaarheidsniveau").select_option(LOA(2))
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("heading", name="Betrouwbaarheidsniveau te laag").is_visible()
-    assert page.get_by_text("Uw eHerkenningsmiddel heeft niveau EH2.").is_visible()
+    expect(page.get_by_role("heading", name="Betrouwbaarheidsniveau te laag")).to_be_visible()
+    expect(page.get_by_text("Uw eHerkenningsmiddel heeft niveau EH2.")).to_be_visible()
     assert_accessible(page)
-    assert page.get_by_role("link", name="Opnieuw inloggen met eHerkenning").is_visible()
+    expect(page.get_by_role("link", name="Opnieuw inloggen met eHerkenning")).to_be_visible()
 
 
 def test_unknown_company_is_refused(page, live_eherkenning_broker, scene, assert_accessible):
     live_eherkenning_broker.queue_login(kvk="87654321", pseudo_id="pseudo-onbekend")
     choose_broker(page)
-    assert page.get_by_role("heading", name="Uw organisatie is niet bekend").is_visible()
-    assert page.get_by_text("Met KvK-nummer 87654321 kunt u niet inloggen").is_visible()
+    expect(page.get_by_role("heading", name="Uw organisatie is niet bekend")).to_be_visible()
+    expect(page.get_by_text("Met KvK-nummer 87654321 kunt u niet inloggen")).to_be_visible()
     assert_accessible(page)
 
 
@@ -147,9 +148,9 @@ def test_administrator_sees_the_pending_user_on_the_dashboard(
     )
     live_eherkenning_broker.queue_login(kvk=KVK, pseudo_id="pseudo-beheer", acr=LOA(4))
     choose_broker(page)
-    assert page.get_by_role("heading", name="Welkom").is_visible()
-    assert page.get_by_role("heading", name="Gebruikersbeheer").is_visible()
+    expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
+    expect(page.get_by_role("heading", name="Gebruikersbeheer")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("pwachtend"))
-    assert row.get_by_text("P Wachtend").is_visible()
-    assert row.get_by_text("verificatiecode nog niet ingevoerd").is_visible()
+    expect(row.get_by_text("P Wachtend")).to_be_visible()
+    expect(row.get_by_text("verificatiecode nog niet ingevoerd")).to_be_visible()
     assert_accessible(page)

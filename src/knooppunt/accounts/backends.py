@@ -1,0 +1,25 @@
+"""Password authentication for the login page."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+User = get_user_model()
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password check for every status, so the login service can tell a person who knows
+    the password that the account is expired or deactivated (and nobody else). Sessions, through
+    `get_user`, only ever load active users: a deactivated user's session ends at once."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is not None:
+            username = username.strip()
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def user_can_authenticate(self, user) -> bool:
+        return True
+
+    def get_user(self, user_id):
+        # Every page asks for the user's organisation (menu, agreements gate): one query.
+        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None

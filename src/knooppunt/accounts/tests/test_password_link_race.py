@@ -1,0 +1,78 @@
+"""A set-password link submitted twice at the same moment: exactly one submission wins.
+
+In a file of its own: it needs a live server and a transactional database, and tests of that
+kind run after the others (the flush after them removes the reference data).
+"""
+
+import pytest
+
+from knooppunt.accounts import passwords
+from knooppunt.accounts.models import PasswordLinkPurpose, Status
+from knooppunt.audit.models import AuditEvent
+from knooppunt.testing.factories import UserFactory
+
+from .test_password_links import _path
+
+
+def _submit_twice_at_once(url: str, chosen: list[str]) -> list:
+    """Two browsers open the same link, then post it at the same moment."""
+    import threading
+
+    import requests
+
+    browsers = [requests.Session() for _ in chosen]
+    for browser in browsers:
+        assert browser.get(url, timeout=10).status_code == 200
+    answers: list = [None] * len(chosen)
+    start = threading.Barrier(len(chosen))
+
+    def submit(i):
+        data = {
+            "csrfmiddlewaretoken": browsers[i].cookies["csrftoken"],
+            "new_password1": chosen[i],
+            "new_password2": chosen[i],
+        }
+        start.wait()
+        answers[i] = browsers[i].post(url, data=data, timeout=10)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(chosen))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for browser in browsers:
+        browser.close()
+    return answers
+
+
+def test_same_link_submitted_twice_at_the_same_moment_exactly_one_wins(live_server, live_db):
+    """Two browsers submit the same link at once: the conditional UPDATE lets exactly one win.
+
+    Real concurrency needs a database that runs transactions side by side: PostgreSQL (CI runs
+    the suite on it). SQLite serialises every writer, and its shared-cache in-memory test
+    database refuses rather than waits, so the race cannot be run meaningfully there.
+    """
+    from django.db import connection
+
+    from knooppunt.accounts.models import PasswordHistory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite cannot run two write transactions at once")
+
+    for round_ in range(5):
+        user = UserFactory(status=Status.INVITED, password_changed_at=None)
+        user.set_unusable_password()
+        user.save()
+        url = live_server.url + _path(passwords.create_link(user, PasswordLinkPurpose.INVITATION))
+        chosen = [f"Zomer!Regen{round_}7", f"Winter#Sneeuw{round_}8"]
+        answers = _submit_twice_at_once(url, chosen)
+
+        assert sorted(a.status_code for a in answers) == [200, 410], round_
+        winner = next(i for i in range(2) if answers[i].status_code == 200)
+        assert "Uw wachtwoord is opgeslagen" in answers[winner].text
+        assert "Deze link werkt niet meer" in answers[1 - winner].text
+        user.refresh_from_db()
+        assert user.check_password(chosen[winner])
+        assert user.status == Status.ACTIVE
+        assert PasswordHistory.objects.filter(user=user).count() == 0  # set once, not twice
+        assert AuditEvent.objects.filter(action="password.set", actor_id=user.pk).count() == 1
