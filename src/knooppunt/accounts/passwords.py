@@ -124,32 +124,24 @@ def _user_for_token(token: str) -> User | None:
 
 def send_invitation(user: User) -> None:
     """Portero 1/3.2: instructions, login name, a set-password link and the portal's address."""
-    url = create_link(user, PasswordLinkPurpose.INVITATION)
-    context = {
-        "user": user,
-        "link": url,
-        "portal_url": settings.KNOOPPUNT_BASE_URL + "/",
-        "hours": int(settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY.total_seconds() // 3600),
-    }
-    send_mail(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    _send_link_mail(user, PasswordLinkPurpose.INVITATION, "invitation")
 
 
 def send_reset(user: User) -> None:
-    url = create_link(user, PasswordLinkPurpose.RESET)
+    """'Wachtwoord aanvragen': a 'Nieuw wachtwoord instellen' link."""
+    _send_link_mail(user, PasswordLinkPurpose.RESET, "reset")
+
+
+def _send_link_mail(user: User, purpose: str, template: str) -> None:
     context = {
         "user": user,
-        "link": url,
+        "link": create_link(user, purpose),
         "portal_url": settings.KNOOPPUNT_BASE_URL + "/",
         "hours": int(settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY.total_seconds() // 3600),
     }
     send_mail(
-        subject=render_to_string("accounts/email/reset_subject.txt", context).strip(),
-        message=render_to_string("accounts/email/reset.txt", context),
+        subject=render_to_string(f"accounts/email/{template}_subject.txt", context).strip(),
+        message=render_to_string(f"accounts/email/{template}.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )

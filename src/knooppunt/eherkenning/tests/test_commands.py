@@ -1,27 +1,19 @@
 """`knooppunt add_broker`, exactly in the form the operators script against."""
 
-import io
 import os
 import subprocess
 import sys
 
 import pytest
-from django.core.management import call_command
 
 from knooppunt.audit.models import AuditEvent
 from knooppunt.eherkenning.models import Broker
+from knooppunt.testing.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+run = run_command
 
 
 ARGS = [

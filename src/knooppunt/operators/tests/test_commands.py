@@ -1,25 +1,16 @@
 """The operator command line, exactly in the forms the issue names (operators script against it)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from knooppunt.accounts.models import Status, User
 from knooppunt.audit.models import AuditEvent
 from knooppunt.organisations.models import Organisation
+from knooppunt.testing.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+run = run_command
 
 
 def test_create_organisation_prints_its_id_last():
