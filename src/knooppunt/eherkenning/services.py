@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from knooppunt.access import rules
 from knooppunt.accounts.models import PasswordLink, Status, User
-from knooppunt.accounts.services import clean_personal_data
+from knooppunt.accounts.services import clean_personal_data, expire_user, is_inactive_too_long
 from knooppunt.accounts.usernames import issue_username
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
@@ -293,6 +293,10 @@ def _admit(request, broker: Broker, claims: dict) -> LoginOutcome:
             details={**details, "result": "verificatie"},
         )
         return LoginOutcome(Result.VERIFY, user=user)
+    if user.status == Status.ACTIVE and is_inactive_too_long(user):
+        # The same rule as the password login: six months without a login ends the account.
+        expire_user(user, reason="inactief", request=request)
+        user.refresh_from_db(fields=["status"])
     if user.status != Status.ACTIVE:
         record(
             "eherkenning.account_refused",

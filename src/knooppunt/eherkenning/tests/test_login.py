@@ -2,6 +2,7 @@
 way the broker's answer can be wrong. All against the real test broker (oidc-provider)."""
 
 import base64
+import datetime
 import hashlib
 import secrets
 import socket
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 from django.urls import reverse
+from django.utils import timezone
 from joserfc.errors import JoseError
 
 from knooppunt.accounts.models import Status, User
@@ -131,6 +133,20 @@ def test_inactive_account_is_refused(client, eherkenning_broker, broker, organis
     assert "Uw account is niet actief" in response.content.decode()
     assert AuditEvent.objects.get(action="eherkenning.account_refused").actor_id == user.pk
     assert not logged_in(client)
+
+
+def test_account_without_login_for_six_months_expires_at_eherkenning_login(
+    client, eherkenning_broker, broker, organisation
+):
+    seven_months_ago = timezone.now() - datetime.timedelta(days=213)
+    user = UserFactory(organisation=organisation, last_login=seven_months_ago)
+    Identity.objects.create(broker=broker, pseudo_id="p-old", organisation=organisation, user=user)
+    response = broker_login(client, eherkenning_broker, broker, pseudo_id="p-old")
+    assert response.status_code == 403
+    assert not logged_in(client)
+    user.refresh_from_db()
+    assert user.status == Status.EXPIRED
+    assert AuditEvent.objects.filter(action="user.expire", object_id=str(user.pk)).exists()
 
 
 def test_deleted_users_person_registers_anew(client, eherkenning_broker, broker, organisation):
