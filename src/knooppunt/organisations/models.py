@@ -4,6 +4,7 @@ import contextlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -189,3 +190,52 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.signed_on:%d-%m-%Y})"
+
+
+class ChangeRequest(models.Model):
+    """An administrator's request to change its organisation's data (Portero 3.4: "Wijzigingen
+    kunt u doorgeven"); it lands in the operator console, where the operator handles it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        HANDLED = "handled", _("afgehandeld")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name=_("organisatie"),
+    )
+    text = models.TextField(_("gewenste wijziging"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    # Snapshot: the request outlives a purged user.
+    requested_by_username = models.CharField(_("inlognaam aanvrager"), max_length=150)
+    created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    answer = models.TextField(_("antwoord"), max_length=2000, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsverzoek")
+        verbose_name_plural = _("wijzigingsverzoeken")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.created_at:%d-%m-%Y})"
