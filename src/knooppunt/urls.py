@@ -6,6 +6,8 @@ from knooppunt.operators.admin import operator_site
 urlpatterns = [
     path("", include("knooppunt.core.urls")),
     path("", include("knooppunt.accounts.urls")),
+    path("gebruikers/", include("knooppunt.usermanagement.urls")),
+    path("organisatie/", include("knooppunt.organisations.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "knooppunt.access",
     "knooppunt.accounts",
     "knooppunt.operators",
+    "knooppunt.usermanagement",
 ]
 
 MIDDLEWARE = [
