@@ -42,7 +42,9 @@ class StaleUserError(Exception):
 
 def _lock(user) -> User:
     """The user's row, locked for the rest of the transaction."""
-    return User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    return (
+        User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    )
 
 
 def _lock_organisation(organisation_id) -> None:

@@ -284,6 +284,12 @@ def user_edit(request, pk):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
+            if user.pk == actor.pk and not user.is_administrator:
+                # Handed over one's own administrator right: a privilege change, so a new
+                # session id, and user management is no longer this person's to see.
+                request.session.cycle_key()
+                messages.success(request, _("U bent geen gebruikersbeheerder meer."))
+                return redirect("core:welcome")
             return redirect("usermanagement:user_saved", user.pk)
     context = _page_context(request, user)
     context.update(form=form, stale=stale)

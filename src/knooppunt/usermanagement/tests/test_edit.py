@@ -189,11 +189,16 @@ def test_the_last_active_administrator_keeps_the_right(admin_client, world):
     assert "laatste actieve gebruikersbeheerder" in response.content.decode()
     admin.refresh_from_db()
     assert admin.is_administrator
-    # With a second active administrator, the right can be handed over.
+    # With a second active administrator, the right can be handed over; the session is
+    # renewed and user management is gone for this person.
     AdministratorFactory(organisation=world.organisation)
-    admin_client.post(edit_url(admin), form_data(admin, is_administrator=None))
+    session_before = admin_client.cookies["sessionid"].value
+    response = admin_client.post(edit_url(admin), form_data(admin, is_administrator=None))
+    assert response["Location"] == reverse("core:welcome")
+    assert admin_client.cookies["sessionid"].value != session_before
     admin.refresh_from_db()
     assert not admin.is_administrator
+    assert admin_client.get(reverse("usermanagement:user_list")).status_code == 404
 
 
 def test_an_invited_administrator_does_not_count_as_active(world):
