@@ -65,6 +65,12 @@ SORTS = {
 DEFAULT_SORT = "naam"
 
 
+def parse_id(raw: str) -> int | None:
+    """An id from the query string, or None when it is not a plausible database id."""
+    raw = (raw or "").strip()
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+
 def normalise(value: str) -> str:
     """Lower case without accents and with single spaces: 'Çelik-Öztürk' -> 'celik-ozturk'."""
     decomposed = unicodedata.normalize("NFKD", value or "")
@@ -127,8 +133,9 @@ class UserQuery:
         """Parse the query string for this actor. An organisation that is not the actor's is
         a 404, as every other id of another organisation is."""
         actor, params = request.user, request.GET
+        typed = "".join(c for c in params.get("zoeken") or "" if c.isprintable() or c.isspace())
         query = cls(
-            zoeken=" ".join((params.get("zoeken") or "").split())[:MAX_QUERY_LENGTH],
+            zoeken=" ".join(typed.split())[:MAX_QUERY_LENGTH],
             toon_verwijderd=params.get("toon_verwijderd") in ("1", "on", "true"),
         )
         sort = params.get("sorteer") or DEFAULT_SORT
@@ -141,10 +148,9 @@ class UserQuery:
         if rules.can(actor, "user.list_all"):
             query.all_organisations = True
             if raw_org:
-                try:
-                    query.organisatie = int(raw_org)
-                except ValueError:
-                    raise Http404 from None
+                query.organisatie = parse_id(raw_org)
+                if query.organisatie is None:
+                    raise Http404
         else:
             if raw_org and raw_org != str(actor.organisation_id):
                 raise Http404

@@ -35,9 +35,10 @@ def _organisation_for(request, action: str) -> Organisation:
     actor = request.user
     raw = (request.GET.get("organisatie") or request.POST.get("organisatie") or "").strip()
     if rules.can(actor, "user.list_all"):
-        if not raw.isdigit():
+        organisation_id = search.parse_id(raw)
+        if organisation_id is None:
             raise Http404
-        organisation = get_object_or_404(Organisation, pk=int(raw))
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
     else:
         if raw and raw != str(actor.organisation_id):
             raise Http404
@@ -489,9 +490,10 @@ def _audit_events(request):
     raw_org = (request.GET.get("organisatie") or "").strip()
     if rules.can(actor, "audit.view_all"):
         if raw_org:
-            if not raw_org.isdigit():
+            organisation_id = search.parse_id(raw_org)
+            if organisation_id is None:
                 raise Http404
-            events = events.filter(organisation_id=int(raw_org))
+            events = events.filter(organisation_id=organisation_id)
     else:
         if raw_org and raw_org != str(actor.organisation_id):
             raise Http404
