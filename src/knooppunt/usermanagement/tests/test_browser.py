@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from knooppunt.access.models import RoleGrant
 from knooppunt.accounts.models import Status, User
@@ -77,6 +78,13 @@ def office(live_db):
     return organisation, admin, people
 
 
+def go(page, locator) -> None:
+    """Click something that loads a page, and wait until the new page is there: click() itself
+    does not wait for the navigation it starts."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def table_logins(page) -> list[str]:
     return page.locator("table.user-table tbody tr td:first-child a").all_inner_texts()
 
@@ -85,30 +93,33 @@ def test_portero_3_1_search_sort_and_deleted_users(page, live_server, office, as
     _organisation, admin, _people = office
     log_in(page, live_server, admin)
     page.goto("/")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Gebruikers").click()
-    assert page.get_by_role("heading", name="Gebruikers", exact=True).is_visible()
+    go(
+        page,
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Gebruikers"),
+    )
+    expect(page.get_by_role("heading", name="Gebruikers", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # Search by part of an e-mail address.
     page.get_by_label("Zoeken:").fill("vandertest@")
-    page.get_by_role("button", name="Zoek").click()
+    go(page, page.get_by_role("button", name="Zoek"))
     assert table_logins(page) == ["ptest"]
     assert "zoeken=vandertest%40" in page.url  # the result can be bookmarked
-    assert page.get_by_text("1 gebruiker gevonden.").is_visible()
+    expect(page.get_by_text("1 gebruiker gevonden.")).to_be_visible()
     # Accent-insensitive.
     page.get_by_label("Zoeken:").fill("nunez")
-    page.get_by_role("button", name="Zoek").click()
+    go(page, page.get_by_role("button", name="Zoek"))
     assert table_logins(page) == ["jnunez"]
 
-    page.get_by_role("link", name="Wis Filter").click()
+    go(page, page.get_by_role("link", name="Wis Filter"))
     assert sorted(table_logins(page)) == ["abeheer", "jnunez", "kboer", "ptest"]
 
     # Sort by login name: first click ascending, second descending.
-    page.get_by_role("link", name="Inlognaam").click()
+    go(page, page.get_by_role("link", name="Inlognaam"))
     assert table_logins(page) == ["abeheer", "jnunez", "kboer", "ptest"]
     header = page.get_by_role("columnheader", name=re.compile("Inlognaam"))
     assert header.get_attribute("aria-sort") == "ascending"
-    page.get_by_role("link", name="Inlognaam").click()
+    go(page, page.get_by_role("link", name="Inlognaam"))
     assert table_logins(page) == ["ptest", "kboer", "jnunez", "abeheer"]
     assert header.get_attribute("aria-sort") == "descending"
     assert_accessible(page)
@@ -116,12 +127,12 @@ def test_portero_3_1_search_sort_and_deleted_users(page, live_server, office, as
     # Deleted users: hidden, then shown with the reason under "Opmerkingen", then hidden again.
     assert "oudlid" not in table_logins(page)
     page.get_by_label("Toon verwijderde gebruikers").check()
-    page.get_by_role("button", name="Zoek").click()
+    go(page, page.get_by_role("button", name="Zoek"))
     row = page.get_by_role("row", name=re.compile("oudlid"))
-    assert row.get_by_text("Met pensioen sinds maart").is_visible()
-    assert row.get_by_text("verwijderd").is_visible()
+    expect(row.get_by_text("Met pensioen sinds maart")).to_be_visible()
+    expect(row.get_by_text("verwijderd")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Wis Filter").click()
+    go(page, page.get_by_role("link", name="Wis Filter"))
     assert "oudlid" not in table_logins(page)
     assert not page.get_by_label("Toon verwijderde gebruikers").is_checked()
 
@@ -133,9 +144,9 @@ def test_portero_3_2_create_a_user_and_follow_the_invitation(
     _organisation, admin, _people = office
     log_in(page, live_server, admin)
     page.goto("/gebruikers/")
-    page.get_by_role("link", name="Nieuwe gebruiker toevoegen").click()
-    assert page.get_by_role("heading", name="Nieuwe gebruiker toevoegen").is_visible()
-    assert page.get_by_text("Organisatie (").is_visible()
+    go(page, page.get_by_role("link", name="Nieuwe gebruiker toevoegen"))
+    expect(page.get_by_role("heading", name="Nieuwe gebruiker toevoegen")).to_be_visible()
+    expect(page.get_by_text("Organisatie (")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("voorletters").fill("M")
@@ -145,25 +156,27 @@ def test_portero_3_2_create_a_user_and_follow_the_invitation(
 
     # A role address is refused, with the message next to the field.
     email.fill("info@proefstad.nl")
-    page.get_by_role("button", name="Wijzigingen Opslaan").first.click()
-    assert (
-        page.locator("#id_email_errors").get_by_text("Algemene adressen zoals info@").is_visible()
-    )
+    go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
+    expect(
+        page.locator("#id_email_errors").get_by_text("Algemene adressen zoals info@")
+    ).to_be_visible()
     assert page.get_by_label("email").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
     # So is an address outside the organisation's domains.
     page.get_by_label("email").fill("mila@gmail.com")
-    page.get_by_role("button", name="Wijzigingen Opslaan").first.click()
-    assert page.locator("#id_email_errors").get_by_text("proefstad.nl").is_visible()
+    go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
+    expect(page.locator("#id_email_errors").get_by_text("proefstad.nl")).to_be_visible()
 
     page.get_by_label("email").fill("mila.jansen@proefstad.nl")
-    page.get_by_role("button", name="Wijzigingen Opslaan").first.click()
-    assert page.get_by_text("De gebruiker is opgeslagen.").is_visible()
-    assert page.get_by_role("heading", name=re.compile(r"Gebruiker wijzigen \(\d+\)")).is_visible()
-    assert page.locator("dl.summary").get_by_text("mjansen", exact=True).is_visible()
+    go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
+    expect(page.get_by_text("De gebruiker is opgeslagen.")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Gebruiker wijzigen \(\d+\)"))
+    ).to_be_visible()
+    expect(page.locator("dl.summary").get_by_text("mjansen", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Verder").click()
+    go(page, page.get_by_role("link", name="Verder"))
     assert "mjansen" in table_logins(page)
 
     # The invitation: login name and a link to set a password.
@@ -171,11 +184,11 @@ def test_portero_3_2_create_a_user_and_follow_the_invitation(
     assert "mjansen" in mail.body
     page.context.clear_cookies()
     page.goto(mail_outbox.last_link("mila.jansen@proefstad.nl"))
-    assert page.get_by_text("mjansen").is_visible()
+    expect(page.get_by_text("mjansen")).to_be_visible()
     page.get_by_label(re.compile("^Nieuw wachtwoord")).fill("Zomer!Regen42")
     page.get_by_label(re.compile("^Herhaal nieuw wachtwoord")).fill("Zomer!Regen42")
-    page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Uw wachtwoord is opgeslagen").is_visible()
+    go(page, page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_text("Uw wachtwoord is opgeslagen")).to_be_visible()
     assert User.objects.get(username="mjansen").status == Status.ACTIVE
 
 
@@ -193,12 +206,12 @@ def test_bidn_3_1_approve_a_self_registered_user_with_roles(
     )
     log_in(page, live_server, admin)
     page.goto(f"/gebruikers/{newcomer.pk}/")
-    assert page.get_by_role("heading", name="Verificatiecode").is_visible()
-    assert page.get_by_text("730415").is_visible()
+    expect(page.get_by_role("heading", name="Verificatiecode")).to_be_visible()
+    expect(page.get_by_text("730415")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("group", name="iWmo").get_by_label("Gebruiker").check()
-    page.get_by_role("button", name="Wijzigingen Opslaan").first.click()
-    assert page.get_by_text("De gebruiker is opgeslagen.").is_visible()
+    go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
+    expect(page.get_by_text("De gebruiker is opgeslagen.")).to_be_visible()
     newcomer.refresh_from_db()
     assert newcomer.approved_at is not None
     assert RoleGrant.objects.filter(user=newcomer, product__code="iwmo", active=True).exists()
@@ -221,28 +234,30 @@ def test_bidn_3_3_1_deactivate_with_confirmation_and_restore_the_roles(
     assert switch.get_attribute("aria-checked") == "true"
     assert_accessible(page)
 
-    switch.click()
-    assert page.get_by_role("heading", name="Gebruiker deactiveren").is_visible()
-    assert page.get_by_text(
-        "Alle rollen van deze gebruiker worden op niet-actief gezet"
-    ).is_visible()
+    go(page, switch)
+    expect(page.get_by_role("heading", name="Gebruiker deactiveren")).to_be_visible()
+    expect(
+        page.get_by_text("Alle rollen van deze gebruiker worden op niet-actief gezet")
+    ).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Ja").click()
+    go(page, page.get_by_role("button", name="Ja"))
 
-    assert page.get_by_text("De gebruiker is gedeactiveerd.").is_visible()
+    expect(page.get_by_text("De gebruiker is gedeactiveerd.")).to_be_visible()
     assert page.get_by_role("switch", name="Actief").get_attribute("aria-checked") == "false"
     assert not iwmo.is_checked() and iwmo.is_disabled()
     assert not page.get_by_label("nieuwsbrief").is_checked()
     eerdere = page.get_by_role("region", name="Eerdere rollen (niet actief)")
-    assert eerdere.get_by_text("iWmo — Gebruiker").is_visible()
+    expect(eerdere.get_by_text("iWmo — Gebruiker")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("switch", name="Actief").click()
-    assert page.get_by_role("heading", name="Gebruiker activeren").is_visible()
-    assert page.get_by_text("iJw — Productbeheerder").is_visible()
+    go(page, page.get_by_role("switch", name="Actief"))
+    expect(page.get_by_role("heading", name="Gebruiker activeren")).to_be_visible()
+    expect(page.get_by_text("iJw — Productbeheerder")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Ja, en herstel deze rollen").click()
-    assert page.get_by_text("De gebruiker is weer actief en de rollen zijn hersteld.").is_visible()
+    go(page, page.get_by_role("button", name="Ja, en herstel deze rollen"))
+    expect(
+        page.get_by_text("De gebruiker is weer actief en de rollen zijn hersteld.")
+    ).to_be_visible()
     assert page.get_by_role("group", name="iWmo").get_by_label("Gebruiker").is_checked()
     assert page.get_by_role("group", name="iJw").get_by_label("Productbeheerder").is_checked()
 
@@ -254,29 +269,29 @@ def test_portero_3_3_delete_with_a_reason_and_find_it_among_deleted_users(
     log_in(page, live_server, admin)
     # From the list: "Nee" goes back to the list.
     page.goto("/gebruikers/")
-    page.get_by_role("link", name="Verwijderen kboer").click()
-    assert page.get_by_role("heading", name="Gebruiker verwijderen").is_visible()
-    page.get_by_role("link", name="Nee").click()
-    assert page.get_by_role("heading", name="Gebruikers", exact=True).is_visible()
+    go(page, page.get_by_role("link", name="Verwijderen kboer"))
+    expect(page.get_by_role("heading", name="Gebruiker verwijderen")).to_be_visible()
+    go(page, page.get_by_role("link", name="Nee"))
+    expect(page.get_by_role("heading", name="Gebruikers", exact=True)).to_be_visible()
 
     # From the user page.
-    page.get_by_role("link", name="ptest", exact=True).click()
-    page.get_by_role("link", name="Gebruiker verwijderen").click()
-    assert page.get_by_text("Weet u zeker dat u deze gebruiker wilt verwijderen?").is_visible()
+    go(page, page.get_by_role("link", name="ptest", exact=True))
+    go(page, page.get_by_role("link", name="Gebruiker verwijderen"))
+    expect(page.get_by_text("Weet u zeker dat u deze gebruiker wilt verwijderen?")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Ja").click()
-    assert page.get_by_text("Vul een reden in.").is_visible()  # the reason is mandatory
+    go(page, page.get_by_role("button", name="Ja"))
+    expect(page.get_by_text("Vul een reden in.")).to_be_visible()  # the reason is mandatory
     assert_accessible(page)
     page.get_by_label("Reden").fill("Test gebruiker verwijderd")
-    page.get_by_role("button", name="Ja").click()
-    assert page.get_by_text("De gebruiker is succesvol verwijderd.").is_visible()
+    go(page, page.get_by_role("button", name="Ja"))
+    expect(page.get_by_text("De gebruiker is succesvol verwijderd.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Terug naar overzicht").click()
+    go(page, page.get_by_role("link", name="Terug naar overzicht"))
     assert "ptest" not in table_logins(page)
     page.get_by_label("Toon verwijderde gebruikers").check()
-    page.get_by_role("button", name="Zoek").click()
+    go(page, page.get_by_role("button", name="Zoek"))
     row = page.get_by_role("row", name=re.compile("ptest"))
-    assert row.get_by_text("Test gebruiker verwijderd").is_visible()
+    expect(row.get_by_text("Test gebruiker verwijderd")).to_be_visible()
     deleted = User.objects.get(username="ptest")
     assert deleted.status == Status.DELETED and deleted.email == ""
 
@@ -287,18 +302,18 @@ def test_portero_3_4_organisation_page_and_change_request(
     _organisation, admin, _people = office
     log_in(page, live_server, admin)
     page.goto("/")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisatie").click()
-    assert page.get_by_role("heading", name="Organisatiegegevens").is_visible()
-    assert (
-        page.get_by_role("cell", name="Partnerverblijf").is_visible()
-        or page.get_by_text("Partnerverblijf").is_visible()
+    go(
+        page,
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisatie"),
     )
+    expect(page.get_by_role("heading", name="Organisatiegegevens")).to_be_visible()
+    expect(page.get_by_text("Partnerverblijf")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Gewenste wijziging").fill("Nieuw telefoonnummer: 030 123 4567")
-    page.get_by_role("button", name="Wijzigingsverzoek versturen").click()
-    assert page.get_by_text(
-        "Uw wijzigingsverzoek is verstuurd naar de beheerorganisatie."
-    ).is_visible()
+    go(page, page.get_by_role("button", name="Wijzigingsverzoek versturen"))
+    expect(
+        page.get_by_text("Uw wijzigingsverzoek is verstuurd naar de beheerorganisatie.")
+    ).to_be_visible()
     assert_accessible(page)
     assert ChangeRequest.objects.filter(text__contains="030 123 4567").exists()
 
@@ -316,20 +331,20 @@ def test_logboek_and_import_pages(page, live_server, office, assert_accessible, 
         encoding="utf-8",
     )
     page.get_by_label("CSV-bestand").set_input_files(str(csv_file))
-    page.get_by_role("button", name="Importeren").click()
-    assert page.get_by_text("Er is niets geïmporteerd: 1 regel bevat fouten.").is_visible()
+    go(page, page.get_by_role("button", name="Importeren"))
+    expect(page.get_by_text("Er is niets geïmporteerd: 1 regel bevat fouten.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("CSV-bestand").set_input_files(str(csv_file))
     page.get_by_label("alleen de geldige regels importeren").check()
-    page.get_by_role("button", name="Importeren").click()
-    assert page.get_by_text("1 gebruiker geïmporteerd").is_visible()
+    go(page, page.get_by_role("button", name="Importeren"))
+    expect(page.get_by_text("1 gebruiker geïmporteerd")).to_be_visible()
 
     page.goto("/gebruikers/")
     page.get_by_role("navigation", name="Gebruikersbeheer").get_by_role(
         "link", name="Logboek"
     ).click()
-    assert page.get_by_role("cell", name="Gebruiker aangemaakt").first.is_visible()
+    expect(page.get_by_role("cell", name="Gebruiker aangemaakt").first).to_be_visible()
     page.get_by_label("Actie").select_option("user.import")
-    page.get_by_role("button", name="Filter").click()
-    assert page.get_by_text("1 regel.").is_visible()
+    go(page, page.get_by_role("button", name="Filter"))
+    expect(page.get_by_text("1 regel.")).to_be_visible()
     assert_accessible(page)
