@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("knooppunt.core.urls")),
     path("", include("knooppunt.accounts.urls")),
     path("eherkenning/", include("knooppunt.eherkenning.urls")),
+    path("gebruikers/", include("knooppunt.usermanagement.urls")),
+    path("organisatie/", include("knooppunt.organisations.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

@@ -94,7 +94,32 @@ def _user_change(actor, user) -> bool:
 
 
 @rule("user.create_in")
+@rule("user.import_into")
 def _user_create_in(actor, organisation) -> bool:
+    return is_operator(actor) or _administers(actor, organisation.pk)
+
+
+@rule("user.deactivate")
+@rule("user.reactivate")
+@rule("user.delete")
+@rule("user.approve")
+@rule("user.set_administrator")
+@rule("user.grant_roles")
+def _user_manage(actor, user) -> bool:
+    """The state changes of the administrator's screens: same scope as editing the user."""
+    return is_operator(actor) or _administers(actor, user.organisation_id)
+
+
+@rule("user.list_all")
+def _user_list_all(actor, obj) -> bool:
+    """The list of users over all organisations, with the organisation column and filter."""
+    return is_operator(actor)
+
+
+@rule("user.export_from")
+def _user_export_from(actor, organisation) -> bool:
+    if organisation is None:
+        return is_operator(actor)
     return is_operator(actor) or _administers(actor, organisation.pk)
 
 
@@ -112,6 +137,12 @@ def _organisation_change(actor, organisation) -> bool:
 def _user_unlock(actor, user) -> bool:
     """Lifting a lockout is the operator's (SPEC 1)."""
     return is_operator(actor)
+
+
+@rule("organisation.request_change")
+def _organisation_request_change(actor, organisation) -> bool:
+    """Only the operator edits organisation data; an administrator asks it to (SPEC 2)."""
+    return _administers(actor, organisation.pk)
 
 
 @rule("audit.view_organisation")
@@ -132,6 +163,11 @@ def _eherkenning_renew_code(actor, registration) -> bool:
         registration.code_via == "administrator"
         and _administers(actor, registration.user.organisation_id)
     )
+
+
+@rule("audit.view_all")
+def _audit_view_all(actor, obj) -> bool:
+    return is_operator(actor)
 
 
 @rule("product.use")

@@ -4,6 +4,7 @@ import contextlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -107,12 +108,24 @@ class Organisation(models.Model):
         return AgreementKind.objects.filter(organisation_type=self.type)
 
     def missing_agreements(self) -> list["AgreementKind"]:
-        """The required agreements the operator has not yet registered as signed."""
-        return list(
-            self.required_agreement_kinds()
-            .exclude(agreements__organisation=self)
-            .order_by("volgorde", "naam")
-        )
+        """The required agreements the operator has not yet registered as signed.
+
+        Remembered on this instance: every page asks (the gate, the menu, the view), and an
+        instance lives for one request. Registering an agreement forgets it (`Agreement.save`).
+        """
+        if self._missing_agreements is None:
+            self._missing_agreements = list(
+                self.required_agreement_kinds()
+                .exclude(agreements__organisation=self)
+                .order_by("volgorde", "naam")
+            )
+        return self._missing_agreements
+
+    _missing_agreements = None
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._missing_agreements = None
+        super().refresh_from_db(*args, **kwargs)
 
     def domain_list(self) -> list[str]:
         return [d.domain for d in self.email_domains.all()]
@@ -189,3 +202,56 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.signed_on:%d-%m-%Y})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.organisation._missing_agreements = None
+
+
+class ChangeRequest(models.Model):
+    """An administrator's request to change its organisation's data (Portero 3.4: "Wijzigingen
+    kunt u doorgeven"); it lands in the operator console, where the operator handles it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        HANDLED = "handled", _("afgehandeld")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name=_("organisatie"),
+    )
+    text = models.TextField(_("gewenste wijziging"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    # Snapshot: the request outlives a purged user.
+    requested_by_username = models.CharField(_("inlognaam aanvrager"), max_length=150)
+    created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    answer = models.TextField(_("antwoord"), max_length=2000, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsverzoek")
+        verbose_name_plural = _("wijzigingsverzoeken")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.created_at:%d-%m-%Y})"

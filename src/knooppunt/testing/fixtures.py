@@ -126,8 +126,25 @@ def log_in(mail_outbox, sms_outbox):
 
 @pytest.fixture
 def live_db(transactional_db):
-    """A transactional database (for live servers and concurrency tests) with the reference
-    data the data migrations made, which the flush between transactional tests removes."""
-    from knooppunt.access.catalogue import ensure_catalogue
+    """A transactional database, for live servers and concurrency tests."""
 
-    ensure_catalogue()
+
+TRANSACTIONAL = {"transactional_db", "live_server", "live_db"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The products and agreement kinds the data migrations made. A transactional test flushes
+    every table afterwards, so a later test on the same database gets them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(TRANSACTIONAL & set(request.fixturenames)) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if not transactional and marker is None and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from knooppunt.access.catalogue import ensure_catalogue
+    from knooppunt.access.models import Product
+
+    if not Product.objects.exists():
+        ensure_catalogue()

@@ -86,13 +86,6 @@ def test_operator_dashboard_lists_only_its_own_organisation(client, scene):
     assert "wachtend" not in html and "vanelders" not in html
 
 
-def test_without_the_user_page_the_login_name_is_plain_text(client, scene):
-    client.force_login(scene["admin"])
-    html = client.get(reverse("core:welcome")).content.decode()
-    assert "<td>wachtend</td>" in html
-
-
-@pytest.mark.urls("knooppunt.eherkenning.tests.urls_with_usermanagement")
 def test_each_user_links_to_the_user_page(client, scene):
     client.force_login(scene["admin"])
     html = client.get(reverse("core:welcome")).content.decode()

@@ -1,0 +1,358 @@
+"""Search, sort and paging of the "Gebruikers" list (Portero 3.1), on the UserSearchIndex table.
+
+Everything the list shows lives in the URL (`zoeken`, `toon_verwijderd`, `sorteer`, `pagina`,
+`organisatie`), so a result can be bookmarked and the list works without JavaScript.
+"""
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils.http import urlencode
+
+from knooppunt.access import rules
+from knooppunt.accounts.models import Status, User
+
+from .models import UserSearchIndex
+
+PAGE_SIZE = 50
+MAX_QUERY_LENGTH = 100
+# Over all organisations an exact count of a one-letter search would read a million rows; above
+# this many matches the operator's list says "meer dan ..." instead.
+OPERATOR_COUNT_LIMIT = 1000
+
+# The user fields the index is built from: a save that touches none of them leaves it alone.
+INDEXED_FIELDS = frozenset(
+    [
+        "username",
+        "voorletters",
+        "voornaam",
+        "tussenvoegsel",
+        "achternaam",
+        "email",
+        "organisation",
+        "organisation_id",
+        "status",
+        "last_login",
+        "deletion_reason",
+    ]
+)
+
+# What a row of the list shows.
+LIST_FIELDS = (
+    "username",
+    "voorletters",
+    "tussenvoegsel",
+    "achternaam",
+    "last_login",
+    "status",
+    "deletion_reason",
+    "deactivated_until",
+    "organisation_id",
+)
+
+# URL value -> index column. A leading "-" sorts descending.
+SORTS = {
+    "inlognaam": "username",
+    "naam": "sort_name",
+    "laatste_inlog": "last_login",
+    "opmerkingen": "remark",
+}
+DEFAULT_SORT = "naam"
+
+
+def parse_id(raw: str) -> int | None:
+    """An id from the query string, or None when it is not a plausible database id."""
+    raw = (raw or "").strip()
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+
+def normalise(value: str) -> str:
+    """Lower case without accents and with single spaces: 'Çelik-Öztürk' -> 'celik-ozturk'."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def index_values(user) -> dict:
+    """The index row of a user. Works on historical models too (only plain fields are read)."""
+    initials = user.voorletters or ""
+    naam = " ".join(
+        p for p in (initials.replace(".", ""), user.tussenvoegsel, user.achternaam) if p
+    )
+    full = " ".join(p for p in (user.voornaam, user.tussenvoegsel, user.achternaam) if p)
+    parts = [user.username, initials, initials.replace(".", ""), naam, full, user.email]
+    return {
+        "organisation_id": user.organisation_id,
+        "deleted": user.status == Status.DELETED,
+        "text": "|".join(normalise(p) for p in parts if p),
+        "sort_name": normalise(f"{user.achternaam} {initials} {user.tussenvoegsel}")[:320],
+        "username": user.username,
+        "last_login": user.last_login,
+        "remark": normalise(user.deletion_reason)[:500],
+    }
+
+
+def refresh_index(user) -> None:
+    values = index_values(user)
+    if UserSearchIndex.objects.filter(pk=user.pk).update(**values):
+        return
+    try:
+        with transaction.atomic():
+            UserSearchIndex.objects.create(user_id=user.pk, **values)
+    except IntegrityError:  # created by a concurrent save a moment ago
+        UserSearchIndex.objects.filter(pk=user.pk).update(**values)
+
+
+def rebuild_missing() -> int:
+    """Index users that have no row (e.g. written by a raw UPDATE or a bulk insert)."""
+    count = 0
+    for user in User.objects.filter(search_index__isnull=True).iterator(chunk_size=1000):
+        refresh_index(user)
+        count += 1
+    return count
+
+
+@dataclass
+class UserQuery:
+    """The list's state as it is in the URL."""
+
+    zoeken: str = ""
+    toon_verwijderd: bool = False
+    sorteer: str = DEFAULT_SORT
+    pagina: int = 1
+    organisatie: int | None = None  # operator only: one organisation
+    all_organisations: bool = False  # the operator's view over every organisation
+
+    @classmethod
+    def from_request(cls, request) -> "UserQuery":
+        """Parse the query string for this actor. An organisation that is not the actor's is
+        a 404, as every other id of another organisation is."""
+        actor, params = request.user, request.GET
+        typed = "".join(c for c in params.get("zoeken") or "" if c.isprintable() or c.isspace())
+        query = cls(
+            zoeken=" ".join(typed.split())[:MAX_QUERY_LENGTH],
+            toon_verwijderd=params.get("toon_verwijderd") in ("1", "on", "true"),
+        )
+        sort = params.get("sorteer") or DEFAULT_SORT
+        query.sorteer = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+        try:
+            query.pagina = max(1, int(params.get("pagina") or 1))
+        except ValueError:
+            query.pagina = 1
+        raw_org = (params.get("organisatie") or "").strip()
+        if rules.can(actor, "user.list_all"):
+            query.all_organisations = True
+            if raw_org:
+                query.organisatie = parse_id(raw_org)
+                if query.organisatie is None:
+                    raise Http404
+        else:
+            if raw_org and raw_org != str(actor.organisation_id):
+                raise Http404
+            query.organisatie = actor.organisation_id
+        return query
+
+    @property
+    def term(self) -> str:
+        return normalise(self.zoeken)
+
+    @property
+    def sort_key(self) -> str:
+        return self.sorteer.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sorteer.startswith("-")
+
+    def params(self, **changes) -> dict:
+        values = {
+            "zoeken": self.zoeken,
+            "toon_verwijderd": "1" if self.toon_verwijderd else "",
+            "organisatie": self.organisatie if self.all_organisations and self.organisatie else "",
+            "sorteer": "" if self.sorteer == DEFAULT_SORT else self.sorteer,
+            "pagina": self.pagina if self.pagina > 1 else "",
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def url_query(self, **changes) -> str:
+        params = self.params(**changes)
+        return "?" + urlencode(params) if params else "?"
+
+    def sort_link(self, key: str) -> str:
+        """First click ascending, a second click on the same column descending."""
+        target = f"-{key}" if self.sorteer == key else key
+        return self.url_query(sorteer="" if target == DEFAULT_SORT else target, pagina="")
+
+    def aria_sort(self, key: str) -> str | None:
+        if self.sort_key != key:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    def index_queryset(self):
+        qs = UserSearchIndex.objects.all()
+        if self.organisatie is not None:
+            qs = qs.filter(organisation_id=self.organisatie)
+        if not self.toon_verwijderd:
+            qs = qs.filter(deleted=False)
+        if self.term:
+            qs = qs.filter(text__contains=self.term)
+        return qs
+
+    def ordering(self, prefix: str = "") -> list:
+        column = F(prefix + SORTS[self.sort_key])
+        tie = F(prefix + "user_id") if prefix else F("user_id")
+        if self.sort_key == "laatste_inlog":
+            # Never logged in counts as longest ago.
+            if self.descending:
+                return [column.desc(nulls_last=True), tie.desc()]
+            return [column.asc(nulls_first=True), tie.asc()]
+        if self.descending:
+            return [column.desc(), tie.desc()]
+        return [column.asc(), tie.asc()]
+
+    def users(self):
+        """All matching users in list order, for the CSV export."""
+        qs = User.objects.filter(pk__in=self.index_queryset().values("user_id"))
+        qs = qs.alias(
+            **{f"_k_{k}": F(f"search_index__{v}") for k, v in SORTS.items()},
+        ).order_by(*self._user_ordering())
+        return qs.select_related("organisation")
+
+    def _user_ordering(self) -> list:
+        column = F(f"_k_{self.sort_key}")
+        if self.sort_key == "laatste_inlog":
+            if self.descending:
+                return [column.desc(nulls_last=True), F("pk").desc()]
+            return [column.asc(nulls_first=True), F("pk").asc()]
+        if self.descending:
+            return [column.desc(), F("pk").desc()]
+        return [column.asc(), F("pk").asc()]
+
+
+@dataclass
+class ResultPage:
+    query: UserQuery
+    users: list
+    total: int
+    total_capped: bool
+    number: int
+    num_pages: int
+    pages: list = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_query(self) -> str:
+        return self.query.url_query(pagina=self.number - 1 if self.number > 2 else "")
+
+    @property
+    def next_query(self) -> str:
+        return self.query.url_query(pagina=self.number + 1)
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.users else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + len(self.users)
+
+
+def run(query: UserQuery) -> ResultPage:
+    """One page of the list, in a handful of queries whatever the number of rows.
+
+    Within one organisation (at most some tens of thousands of users): an exact count and the
+    page, both on the organisation's covering index. Over all organisations (the operator) an
+    exact count of a one-letter search would read every row, so a capped probe comes first: if
+    it finds at most OPERATOR_COUNT_LIMIT matches, those are all of them and the database sorts
+    just those; if it finds more, the list says "meer dan ..." and `_frequent_page` finds the
+    page."""
+    index = query.index_queryset()
+    capped = False
+    if query.organisatie is not None:
+        total = index.count()
+        ordered = index.order_by(*query.ordering())
+    else:
+        probe = list(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
+        total = len(probe)
+        if total > OPERATOR_COUNT_LIMIT:
+            capped, total = True, OPERATOR_COUNT_LIMIT
+        ordered = UserSearchIndex.objects.filter(user_id__in=probe).order_by(*query.ordering())
+    num_pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(query.pagina, num_pages)
+    offset = (number - 1) * PAGE_SIZE
+    if capped:
+        ids = _frequent_page(query, offset)
+    else:
+        ids = list(ordered.values_list("user_id", flat=True)[offset : offset + PAGE_SIZE])
+    found = User.objects.filter(pk__in=ids).only(*LIST_FIELDS)
+    if query.all_organisations:
+        found = found.select_related("organisation").only(
+            *LIST_FIELDS, "organisation__naam", "organisation__weergavenaam"
+        )
+    by_id = {u.pk: u for u in found}
+    users = [by_id[i] for i in ids if i in by_id]
+    query.pagina = number
+    return ResultPage(query, users, total, capped, number, num_pages)
+
+
+# How much of the sort order a frequent search may read before it gives up on finding its page
+# there (see _frequent_page).
+WALK_WINDOW = 20_000
+
+
+def _order_sql(query: UserQuery) -> str:
+    column = SORTS[query.sort_key]  # from the whitelist, never from the request
+    direction = "DESC" if query.descending else "ASC"
+    if column == "last_login":
+        nulls = "NULLS LAST" if query.descending else "NULLS FIRST"
+        return f"last_login {direction} {nulls}, user_id {direction}"
+    return f"{column} {direction}, user_id {direction}"
+
+
+def _frequent_page(query: UserQuery, offset: int) -> list[int]:
+    """A page of a search with more matches than can be counted, over all organisations.
+
+    Walking the sort order and keeping the matches is instant when matches are spread over the
+    alphabet ("a", "van"), but reads nearly everything when they bunch up in one part of it
+    ("vis": Visser, Vis, Visscher all sort under V). So the walk reads at most WALK_WINDOW rows
+    of the order; when the page is not complete by then, all matches are collected first (on
+    PostgreSQL through the trigram index) and only those are sorted."""
+    from django.db import connection
+
+    table = UserSearchIndex._meta.db_table
+    order = _order_sql(query)
+    where = "1 = 1" if query.toon_verwijderd else "NOT deleted"
+    like = "text " + connection.operators["contains"]
+    pattern = "%" + connection.ops.prep_for_like_query(query.term) + "%"
+    # Only the sort column: for the name order the walk then reads the covering index alone.
+    columns = f"user_id, {SORTS[query.sort_key]}"
+    # Table, columns and ORDER BY come from constants and the SORTS whitelist; the search term
+    # and the numbers are parameters.
+    walk = (
+        f"SELECT user_id FROM (SELECT {columns}, text FROM {table} WHERE {where} "  # noqa: S608
+        f"ORDER BY {order} LIMIT %s) w WHERE {like} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    collect = (
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} AND {like}) "  # noqa: S608
+        f"SELECT user_id FROM m ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(walk, [WALK_WINDOW, pattern, PAGE_SIZE, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < PAGE_SIZE:
+            cursor.execute(collect, [pattern, PAGE_SIZE, offset])
+            ids = [row[0] for row in cursor.fetchall()]
+    return ids

@@ -1,0 +1,25 @@
+"""Keeps the search index in step with the user model, and announces erasures.
+
+`user_erased` is sent inside the transaction of `services.delete_user` after the personal data
+of a user has been erased; apps that keep more personal data or second factors of a user
+(passkeys, authenticator apps) connect to it and delete theirs.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import Signal
+
+user_erased = Signal()  # kwargs: user
+
+
+def _refresh_search_index(sender, instance, created, update_fields=None, **kwargs) -> None:
+    from .search import INDEXED_FIELDS, refresh_index
+
+    if update_fields is not None and not (set(update_fields) & INDEXED_FIELDS):
+        return
+    refresh_index(instance)
+
+
+def connect() -> None:
+    from knooppunt.accounts.models import User
+
+    post_save.connect(_refresh_search_index, sender=User, dispatch_uid="usermanagement.index")

@@ -1,0 +1,378 @@
+"""The "Gebruikers" list (Portero 3.1, SPEC 6): search, deleted users, sorting, pages, status,
+the operator's list over all organisations, and the CSV export."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from knooppunt.accounts.models import Status
+from knooppunt.audit.models import AuditEvent
+from knooppunt.testing.factories import OperatorUserFactory, OrganisationFactory, UserFactory
+from knooppunt.testing.views import body
+from knooppunt.usermanagement import search
+from knooppunt.usermanagement.models import UserSearchIndex
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("usermanagement:user_list")
+
+
+def usernames(response) -> list[str]:
+    """Login names in the table, in order."""
+    html = response.content.decode()
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    return re.findall(r'<td><a href="/gebruikers/\d+/">([^<]+)</a></td>', table)
+
+
+@pytest.fixture
+def people(world):
+    org = world.organisation
+    return {
+        "nunez": UserFactory(
+            organisation=org,
+            username="jnunez",
+            voorletters="J.",
+            voornaam="José",
+            achternaam="Núñez",
+            email="jose.nunez@voorbeeld.nl",
+        ),
+        "dijk": UserFactory(
+            organisation=org,
+            username="kvdijk",
+            voorletters="K.",
+            voornaam="Karin",
+            tussenvoegsel="van",
+            achternaam="Dijk",
+            email="k.dijk@voorbeeld.nl",
+        ),
+        "ozturk": UserFactory(
+            organisation=org,
+            username="mozturk",
+            voorletters="M.A.",
+            voornaam="Mehmet",
+            achternaam="Öztürk",
+            email="secretaris.mo@voorbeeld.nl",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("NUÑEZ", {"jnunez"}),  # case-insensitive, accents as typed
+        ("nunez", {"jnunez"}),  # accent-insensitive
+        ("josé", {"jnunez"}),  # first name
+        ("kvdij", {"kvdijk"}),  # part of the login name
+        ("M.A", {"mozturk"}),  # voorletters as written
+        ("van", {"kvdijk"}),  # tussenvoegsel
+        ("oztu", {"mozturk"}),  # accent-folded surname
+        ("retaris.mo@", {"mozturk"}),  # part of an e-mail address
+        ("@voorbeeld", {"jnunez", "kvdijk", "mozturk", "abeheer"}),
+        ("k van dijk", {"kvdijk"}),  # the name as the list shows it
+        ("karin van dijk", {"kvdijk"}),  # the full name
+        ("x", set()),  # a single character is a search too
+    ],
+)
+def test_search_is_a_case_and_accent_insensitive_substring_match(
+    admin_client, people, term, expected
+):
+    response = admin_client.get(LIST, {"zoeken": term})
+    assert response.status_code == 200
+    assert set(usernames(response)) == expected
+
+
+def test_search_wildcards_are_literal(admin_client, people):
+    response = admin_client.get(LIST, {"zoeken": "%"})
+    assert usernames(response) == []
+    response = admin_client.get(LIST, {"zoeken": "_"})
+    assert usernames(response) == []
+
+
+def test_empty_search_lists_everyone_and_the_form_keeps_the_term(admin_client, people):
+    response = admin_client.get(LIST)
+    assert len(usernames(response)) == 4
+    response = admin_client.get(LIST, {"zoeken": "  dijk "})
+    assert 'value="dijk"' in response.content.decode()
+
+
+def test_deleted_users_are_hidden_until_asked_for_and_show_the_reason(admin_client, people, world):
+    gone = UserFactory(
+        organisation=world.organisation,
+        username="pweg",
+        status=Status.DELETED,
+        email="",
+        deletion_reason="Uit dienst per 1 maart",
+        deleted_at=timezone.now(),
+    )
+    response = admin_client.get(LIST)
+    assert gone.username not in usernames(response)
+    response = admin_client.get(LIST, {"toon_verwijderd": "1"})
+    assert gone.username in usernames(response)
+    html = response.content.decode()
+    assert "Uit dienst per 1 maart" in html
+    assert "verwijderd" in html
+    # "Wis Filter" is a link to the bare list: no search, deleted users hidden again.
+    assert f'href="{LIST}">Wis Filter</a>' in html
+
+
+def test_status_is_visible(admin_client, world):
+    for status in Status:
+        if status != Status.DELETED:
+            UserFactory(organisation=world.organisation, status=status)
+    html = admin_client.get(LIST).content.decode()
+    for label in ("actief", "gedeactiveerd", "uitgenodigd", "wacht op goedkeuring", "verlopen"):
+        assert f"<td>{label}</td>" in html
+
+
+@pytest.mark.parametrize(
+    ("column", "key"),
+    [
+        ("inlognaam", lambda u: u.username),
+        ("naam", lambda u: (u.achternaam.lower(), u.pk)),
+        ("laatste_inlog", lambda u: (u.last_login, u.pk)),
+    ],
+)
+def test_columns_sort_ascending_then_descending_with_aria_sort(admin_client, world, column, key):
+    now = timezone.now()
+    users = [world.admin] + [
+        UserFactory(
+            organisation=world.organisation,
+            username=f"u{name.lower()}",
+            achternaam=name,
+            last_login=now - timezone.timedelta(days=days),
+        )
+        for name, days in [("Zwart", 3), ("Appel", 1), ("Mol", 7), ("Bos", 2)]
+    ]
+    world.admin.last_login = now - timezone.timedelta(days=30)
+    world.admin.save()
+    expected = [u.username for u in sorted(users, key=key)]
+
+    first = admin_client.get(LIST, {"sorteer": column})
+    assert usernames(first) == expected
+    html = first.content.decode()
+    assert re.search(rf'<th scope="col" aria-sort="ascending"><a href="\?sorteer=-{column}">', html)
+    second = admin_client.get(LIST, {"sorteer": f"-{column}"})
+    assert usernames(second) == list(reversed(expected))
+    assert 'aria-sort="descending"' in second.content.decode()
+
+
+def test_sorting_by_remarks_orders_deleted_users_by_reason(admin_client, world):
+    for name, reason in [("a1", "Pensioen"), ("a2", "Andere functie"), ("a3", "Uit dienst")]:
+        UserFactory(
+            organisation=world.organisation,
+            username=name,
+            status=Status.DELETED,
+            email="",
+            deletion_reason=reason,
+        )
+    response = admin_client.get(LIST, {"sorteer": "opmerkingen", "toon_verwijderd": "1"})
+    assert usernames(response)[-3:] == ["a2", "a1", "a3"]
+
+
+def test_unknown_sort_and_page_values_fall_back_to_defaults(admin_client, people):
+    response = admin_client.get(LIST, {"sorteer": "password", "pagina": "abc"})
+    assert response.status_code == 200
+    assert 'aria-sort="ascending"><a href="?sorteer=-naam">' in response.content.decode()
+
+
+def test_pages_of_fifty_with_the_total(admin_client, world):
+    for n in range(119):
+        UserFactory(organisation=world.organisation, achternaam=f"Lid{n:03d}")
+    response = admin_client.get(LIST)
+    html = response.content.decode()
+    assert len(usernames(response)) == 50
+    assert "120 gebruikers gevonden." in html
+    assert "Pagina 1 van 3" in html
+    assert 'href="?pagina=2" rel="next"' in html
+    last = admin_client.get(LIST, {"pagina": "3"})
+    assert len(usernames(last)) == 20
+    assert "U ziet 101 tot en met 120." in last.content.decode()
+    # Beyond the last page: the last page, not an error.
+    beyond = admin_client.get(LIST, {"pagina": "99"})
+    assert usernames(beyond) == usernames(last)
+    # Every name appears exactly once over the pages.
+    seen = [n for p in (1, 2, 3) for n in usernames(admin_client.get(LIST, {"pagina": p}))]
+    assert len(seen) == len(set(seen)) == 120
+
+
+def test_search_sort_and_page_survive_in_every_link(admin_client, world):
+    for n in range(60):
+        UserFactory(organisation=world.organisation, achternaam=f"Visser{n}")
+    response = admin_client.get(LIST, {"zoeken": "visser", "sorteer": "-inlognaam"})
+    html = response.content.decode()
+    assert 'href="?zoeken=visser&amp;sorteer=-inlognaam&amp;pagina=2" rel="next"' in html
+    assert 'href="?zoeken=visser">Naam' in html  # the default sort needs no parameter
+
+
+def test_query_count_does_not_grow_with_the_number_of_rows(admin_client, world):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(LIST, {"zoeken": "proef"})
+        assert response.status_code == 200
+        return len(captured)
+
+    UserFactory.create_batch(3, organisation=world.organisation)
+    count_queries()  # the first request also stamps the session's idle clock
+    few = count_queries()
+    UserFactory.create_batch(70, organisation=world.organisation)
+    many = count_queries()
+    assert few == many
+    assert many <= 10
+
+
+def test_operator_lists_all_organisations_with_column_and_filter(client, world, people):
+    elsewhere = UserFactory(organisation=world.other_organisation, achternaam="Nunez")
+    client.force_login(OperatorUserFactory())
+    response = client.get(LIST, {"zoeken": "nunez"})
+    html = response.content.decode()
+    assert set(usernames(response)) == {"jnunez", elsewhere.username}
+    assert '<th scope="col">Organisatie</th>' in html
+    assert "Gemeente Elders" in html and "Gemeente Voorbeeld" in html
+    response = client.get(LIST, {"zoeken": "nunez", "organisatie": world.organisation.pk})
+    assert usernames(response) == ["jnunez"]
+    assert client.get(LIST, {"organisatie": "abc"}).status_code == 404
+
+
+def test_administrator_may_name_its_own_organisation(admin_client, world, people):
+    response = admin_client.get(LIST, {"organisatie": world.organisation.pk})
+    assert response.status_code == 200
+    assert admin_client.get(LIST, {"organisatie": world.other_organisation.pk}).status_code == 404
+
+
+# --- the search engine itself, against a brute-force answer ---------------------------------
+
+
+def brute_force(term, show_deleted, sort, organisation=None):
+    rows = [
+        r
+        for r in UserSearchIndex.objects.all()
+        if (show_deleted or not r.deleted)
+        and search.normalise(term) in r.text
+        and (organisation is None or r.organisation_id == organisation)
+    ]
+    column = search.SORTS[sort.lstrip("-")]
+    rows.sort(
+        key=lambda r: (
+            (getattr(r, column) is not None, getattr(r, column) or "")
+            if column == "last_login"
+            else getattr(r, column),
+            r.user_id,
+        ),
+        reverse=sort.startswith("-"),
+    )
+    return [r.user_id for r in rows]
+
+
+class Request:
+    def __init__(self, user, **params):
+        self.user = user
+        self.GET = params
+
+
+@pytest.mark.parametrize("sort", ["naam", "-naam", "inlognaam", "-laatste_inlog", "opmerkingen"])
+@pytest.mark.parametrize("term", ["a", "vis", "q", "zz"])
+def test_operator_search_matches_brute_force_even_when_counting_stops(
+    monkeypatch, world, sort, term
+):
+    """With a tiny count limit and walk window, every code path of the operator's search runs:
+    all matches counted, 'meer dan' with a page found by the walk, and the collect fallback."""
+    monkeypatch.setattr(search, "OPERATOR_COUNT_LIMIT", 8)
+    monkeypatch.setattr(search, "WALK_WINDOW", 6)
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    now = timezone.now()
+    orgs = [world.organisation, world.other_organisation, OrganisationFactory()]
+    names = ["Visser", "Vis", "Aalders", "Quist", "Bakker", "Janssen", "Visscher", "Smit"]
+    for n in range(40):
+        UserFactory(
+            organisation=orgs[n % 3],
+            achternaam=names[n % len(names)],
+            voornaam="Jan" if n % 4 else "Kees",
+            last_login=None if n % 7 == 0 else now - timezone.timedelta(hours=n),
+            status=Status.DELETED if n % 9 == 0 else Status.ACTIVE,
+            deletion_reason="weg" if n % 9 == 0 else "",
+        )
+    operator = OperatorUserFactory()
+    expected = brute_force(term, False, sort)
+    got = []
+    for page in range(1, 40):
+        query = search.UserQuery.from_request(
+            Request(operator, zoeken=term, sorteer=sort, pagina=str(page))
+        )
+        result = search.run(query)
+        if result.number != page:
+            break
+        got += [u.pk for u in result.users]
+    if len(expected) > search.OPERATOR_COUNT_LIMIT:
+        assert result.total_capped
+        # As many pages as the capped count fills, each exactly the true order.
+        assert len(got) >= search.OPERATOR_COUNT_LIMIT
+        assert got == expected[: len(got)]
+    else:
+        assert not result.total_capped
+        assert got == expected
+
+
+# --- the search index follows the users ------------------------------------------------------
+
+
+def test_index_follows_every_save_of_a_user(world, colleague):
+    row = UserSearchIndex.objects.get(user=colleague)
+    assert "piet.vandertest@voorbeeld.nl" in row.text
+    colleague.achternaam = "Ğüneş"
+    colleague.save()
+    row.refresh_from_db()
+    assert "gunes" in row.text and row.sort_name.startswith("gunes")
+    colleague.last_login = timezone.now()
+    colleague.save(update_fields=["last_login"])
+    row.refresh_from_db()
+    assert row.last_login == colleague.last_login
+    before = row.text
+    colleague.memo = "niet doorzoekbaar"
+    colleague.save(update_fields=["memo"])  # not an indexed field: the index is left alone
+    row.refresh_from_db()
+    assert row.text == before
+
+
+def test_missing_index_rows_are_rebuilt_by_housekeeping(world, colleague):
+    from django.core.management import call_command
+
+    UserSearchIndex.objects.filter(user=colleague).delete()
+    out = io.StringIO()
+    call_command("housekeeping", stdout=out)
+    assert "usermanagement.index: 1" in out.getvalue()
+    assert UserSearchIndex.objects.filter(user=colleague).exists()
+
+
+def test_normalise_folds_case_accents_and_spaces():
+    assert search.normalise("  Çelik-ÖZTÜRK  ") == "celik-ozturk"
+    assert search.normalise("IJsbrand  de   Vries") == "ijsbrand de vries"
+    assert search.normalise("Straße") == "strasse"
+
+
+# --- CSV export ------------------------------------------------------------------------------
+
+
+def test_export_has_the_filtered_list_as_csv_and_is_audited(admin_client, people, world):
+    UserFactory(
+        organisation=world.organisation,
+        username="formule",
+        voornaam="=HYPERLINK(1)",
+        email="f@voorbeeld.nl",
+        achternaam="Dijkhuis",
+    )
+    UserFactory(organisation=world.other_organisation, achternaam="Dijk", email="d@elders.nl")
+    response = admin_client.get(reverse("usermanagement:user_export"), {"zoeken": "dijk"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body(response).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["inlognaam", "voorletters", "voornaam"]
+    assert [r[0] for r in rows[1:]] == ["kvdijk", "formule"]
+    assert rows[2][2] == "'=HYPERLINK(1)"  # a spreadsheet would run it as a formula
+    event = AuditEvent.objects.get(action="user.export")
+    assert event.organisation_id == world.organisation.pk
+    assert event.details["zoeken"] == "dijk"
