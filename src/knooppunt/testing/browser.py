@@ -68,18 +68,29 @@ def assert_accessible():
     return check
 
 
-@pytest.fixture
-def login_as(page, live_server):
-    """Give the browser a logged-in session for `user` (for tests that are not about logging in)."""
+def log_in_context(context, user, base_url: str) -> None:
+    """Give a browser context a logged-in session for `user` (tests not about logging in)."""
     from django.conf import settings
     from django.test import Client
 
-    def login(user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-        )
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
 
-    return login
+
+@pytest.fixture
+def login_as(page, live_server):
+    return lambda user: log_in_context(page.context, user, live_server.url)
+
+
+@pytest.fixture
+def second_page(browser, live_server, live_db):
+    """A page in a browser context of its own: a second person at another computer."""
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -7,10 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from knooppunt.access import rules
+from knooppunt.access.models import Product
 from knooppunt.accounts.models import Status, User
 from knooppunt.eherkenning.models import Identity
 from knooppunt.eherkenning.services import create_broker
 from knooppunt.testing.broker import CLIENT_ID, CLIENT_SECRET, LOA
+from knooppunt.testing.browser import log_in_context
 from knooppunt.testing.factories import AdministratorFactory, OrganisationFactory
 
 from .conftest import KVK
@@ -52,8 +55,11 @@ def choose_broker(page, assert_accessible=None):
 
 
 def test_first_login_registration_verification_and_next_login(
-    page, live_eherkenning_broker, scene, assert_accessible
+    page, second_page, live_server, live_eherkenning_broker, scene, assert_accessible
 ):
+    """BIDN 2.2 and 3.1 end to end: the person registers, the administrator passes on the code
+    from the pending user's page, the person verifies, the administrator grants Gebruiker for
+    iWmo, and the next login goes straight to the dashboard."""
     choose_broker(page, assert_accessible)
     # The broker's own login page (not ours): the person logs in with an EH3 means.
     page.get_by_label("Identificatie (sub)").fill("eh-jan")
@@ -84,18 +90,42 @@ def test_first_login_registration_verification_and_next_login(
         page.get_by_text("De verificatiecode is onjuist. U kunt het nog 4 keer proberen.")
     ).to_be_visible()
     assert_accessible(page)
-    # Phase 1: the code as the administrator's page will show it, read from the user.
-    user = User.objects.get(email="jan.jansen@proefstad.nl")
-    page.get_by_label(re.compile("^Verificatiecode")).fill(user.verification_code)
-    page.get_by_role("button", name="Verifieer").click()
 
+    # The administrator, at another computer, finds the person on the dashboard tab and opens
+    # the pending user's page, which shows the code to pass on by phone.
+    admin = second_page
+    log_in_context(admin.context, scene["administrator"], live_server.url)
+    admin.goto("/")
+    tab = admin.locator("#gebruikersbeheer")
+    tab.get_by_role("link", name="jjansen").click()
+    expect(admin.get_by_role("heading", name=re.compile(r"^Gebruiker wijzigen"))).to_be_visible()
+    assert_accessible(admin)
+    code = admin.locator(".verification .code").inner_text().strip()
+    assert len(code) == 8
+
+    page.get_by_label(re.compile("^Verificatiecode")).fill(code)
+    page.get_by_role("button", name="Verifieer").click()
     expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
     expect(page.get_by_text("Uw account is geverifieerd.")).to_be_visible()
     expect(page.get_by_text(re.compile("Welkom jjansen van Gemeente Proefstad"))).to_be_visible()
     assert_accessible(page)
-    user.refresh_from_db()
+    user = User.objects.get(email="jan.jansen@proefstad.nl")
     assert user.status == Status.ACTIVE
+    iwmo = Product.objects.get(code="iwmo")
+    assert not rules.can(user, "product.use", iwmo)  # no product until roles are granted
 
+    # The administrator grants Gebruiker for iWmo and saves: that approves the registration.
+    admin.reload()
+    admin.get_by_role("group", name="iWmo").get_by_label("Gebruiker").check()
+    admin.get_by_role("button", name="Wijzigingen Opslaan").first.click()
+    expect(admin.get_by_text("De gebruiker is opgeslagen.")).to_be_visible()
+    admin.goto("/")
+    expect(admin.locator("#gebruikersbeheer").get_by_role("link", name="jjansen")).to_have_count(0)
+    user.refresh_from_db()
+    assert user.approved_at is not None
+    assert rules.can(user, "product.use", iwmo)
+
+    # The next login goes straight to the dashboard: no registration, no code.
     page.get_by_role("button", name="Log Uit").click()
     live_eherkenning_broker.queue_login(kvk=KVK, pseudo_id="pseudo-jan")
     choose_broker(page)
