@@ -248,21 +248,24 @@ class UserAdmin(OperatorAdmin):
     actions = ["unlock"]
     fields = (
         readonly_fields[:3]
-        + (
-            "is_administrator",
-            "voorletters",
-            "voornaam",
-            "tussenvoegsel",
-            "achternaam",
-            "email",
-            "telefoonnummer",
-        )
+        + ("is_administrator", "voorletters", "voornaam", "tussenvoegsel", "achternaam")
+        + ("email", "telefoonnummer", "edit_link")
         + readonly_fields[3:]
     )
     inlines = [RoleGrantInline]
 
     def has_add_permission(self, request):
         return False  # users are created by their administrator, or appointed per organisation
+
+    def has_change_permission(self, request, obj=None):
+        # View only: changes go through the user-management screens, whose services keep the
+        # e-mail rules, optimistic locking and the last-administrator guard.
+        return False
+
+    @admin.display(description=_("wijzigen"))
+    def edit_link(self, obj):
+        url = reverse("usermanagement:user_edit", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Wijzigen in het gebruikersbeheer"))
 
     @admin.display(description=_("geblokkeerd na mislukte inlogpogingen"), boolean=True)
     def locked(self, obj):
@@ -276,17 +279,6 @@ class UserAdmin(OperatorAdmin):
             request,
             _("%(n)d gebruiker(s) ontgrendeld.") % {"n": queryset.count()},
             messages.SUCCESS,
-        )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record(
-            "user.change",
-            actor=request.user,
-            request=request,
-            organisation=obj.organisation,
-            target=obj,
-            details={"fields": sorted(form.changed_data)},
         )
 
 

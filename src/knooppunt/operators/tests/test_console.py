@@ -119,3 +119,17 @@ def test_operator_appoints_an_administrator(client, mail_outbox):
     user = User.objects.get(email="anna@proef.nl")
     assert user.is_administrator and user.organisation == organisation
     assert len(mail_outbox.to("anna@proef.nl")) == 1
+
+
+def test_console_user_page_is_view_only_and_links_to_user_management(client):
+    """Edits go through the user-management services (e-mail rules, last-administrator guard)."""
+    operator = OperatorUserFactory()
+    admin = AdministratorFactory()
+    client.force_login(operator)
+    url = reverse("operator:accounts_user_change", args=[admin.pk])
+    page = client.get(url).content.decode()
+    assert reverse("usermanagement:user_edit", args=[admin.pk]) in page
+    response = client.post(url, {"is_administrator": "", "email": "ander@proef.example"})
+    assert response.status_code == 403
+    admin.refresh_from_db()
+    assert admin.is_administrator
