@@ -114,7 +114,10 @@ def pending(request) -> Pending | None:
     if time.time() - state["since"] > settings.KNOOPPUNT_LOGIN_CODE_SECONDS:
         cancel(request)
         return None
-    user = User.objects.select_related("organisation").filter(pk=state["user"]).first()
+    try:  # get(), not first(): no ORDER BY to build for a primary key
+        user = User.objects.select_related("organisation").get(pk=state["user"])
+    except User.DoesNotExist:
+        user = None
     if user is None or user.status != Status.ACTIVE:
         cancel(request)
         return None
@@ -242,8 +245,9 @@ def verify(request, login: Pending, raw_code: str) -> Verdict:
 
 def _verify_sent_code(user: User, code: str) -> tuple[Verdict, int]:
     with transaction.atomic(savepoint=False):
-        device = LoginCodeDevice.objects.select_for_update().filter(user=user).first()
-        if device is None:
+        try:  # one device per user (a unique constraint), so no ORDER BY as first() adds
+            device = LoginCodeDevice.objects.select_for_update().get(user=user)
+        except LoginCodeDevice.DoesNotExist:
             return Verdict.SPENT, 0
         if device.verify_token(code):
             return Verdict.OK, device.attempts_left()

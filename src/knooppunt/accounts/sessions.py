@@ -22,3 +22,16 @@ class SessionStore(DatabaseSessionStore):
                 return
             session_key = self.session_key
         self.model.objects.filter(session_key=session_key).delete()
+
+    def cycle_key(self) -> None:
+        # Django inserts the row under the new id at once, and the end of the request then
+        # writes it again with what the request added (at a login: the user). Here the old row
+        # goes at once and the new id with its row comes with that one write; until then the
+        # session has no id, so nothing can be stored under the old one.
+        data = self._session
+        key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if key:
+            self.delete(key)

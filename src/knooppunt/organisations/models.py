@@ -114,10 +114,11 @@ class Organisation(models.Model):
         instance lives for one request. Registering an agreement forgets it (`Agreement.save`).
         """
         if self._missing_agreements is None:
+            # The same NOT IN as exclude(agreements__organisation=self), which builds a join
+            # and its trimming on every request first.
+            signed = Agreement.objects.filter(organisation=self).values("kind_id")
             self._missing_agreements = list(
-                self.required_agreement_kinds()
-                .exclude(agreements__organisation=self)
-                .order_by("volgorde", "naam")
+                self.required_agreement_kinds().exclude(pk__in=signed).order_by("volgorde", "naam")
             )
         return self._missing_agreements
 

@@ -12,10 +12,18 @@ user_erased = Signal()  # kwargs: user
 
 
 def _refresh_search_index(sender, instance, created, update_fields=None, **kwargs) -> None:
+    from .models import UserSearchIndex
     from .search import INDEXED_FIELDS, refresh_index
 
-    if update_fields is not None and not (set(update_fields) & INDEXED_FIELDS):
-        return
+    if update_fields is not None:
+        touched = set(update_fields) & INDEXED_FIELDS
+        if not touched:
+            return
+        # Every login saves last_login alone: one column then, not the whole row recomputed.
+        if touched == {"last_login"} and UserSearchIndex.objects.filter(pk=instance.pk).update(
+            last_login=instance.last_login
+        ):
+            return
     refresh_index(instance)
 
 

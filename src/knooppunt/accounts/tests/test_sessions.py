@@ -149,3 +149,24 @@ def test_session_store_keeps_sessions_in_the_database_and_survives_a_key_collisi
     assert SessionStore(first.session_key)["x"] == 1
     second.delete()
     assert not Session.objects.filter(session_key="b" * 32).exists()
+
+
+def test_a_new_session_id_is_written_once_with_everything_the_request_added():
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from knooppunt.accounts.sessions import SessionStore
+
+    session = SessionStore()
+    session["pending"] = 1
+    session.create()
+    old = session.session_key
+    session.cycle_key()
+    assert not Session.objects.filter(session_key=old).exists()  # the old id is dead at once
+    session["user"] = 7
+    with CaptureQueriesContext(connection) as writes:
+        session.save()
+    assert session.session_key not in (None, old)
+    assert [q["sql"].split()[0] for q in writes if "django_session" in q["sql"]] == ["INSERT"]
+    assert dict(SessionStore(session.session_key).load()) == {"pending": 1, "user": 7}
