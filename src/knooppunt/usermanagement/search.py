@@ -275,28 +275,20 @@ def run(query: UserQuery) -> ResultPage:
 
     Within one organisation (at most some tens of thousands of users): an exact count and the
     page, both on the organisation's covering index. Over all organisations (the operator) an
-    exact count of a one-letter search would read every row, so a capped probe comes first: if
-    it finds at most OPERATOR_COUNT_LIMIT matches, those are all of them and the database sorts
-    just those; if it finds more, the list says "meer dan ..." and `_frequent_page` finds the
-    page."""
+    exact count of a one-letter search would read every row; `_operator_page` counts exactly
+    only where that is cheap and otherwise says "meer dan ..."."""
     index = query.index_queryset()
     capped = False
     if query.organisatie is not None:
         total = index.count()
+        num_pages = max(1, math.ceil(total / PAGE_SIZE))
+        number = min(query.pagina, num_pages)
+        offset = (number - 1) * PAGE_SIZE
         ordered = index.order_by(*query.ordering())
-    else:
-        probe = list(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
-        total = len(probe)
-        if total > OPERATOR_COUNT_LIMIT:
-            capped, total = True, OPERATOR_COUNT_LIMIT
-        ordered = UserSearchIndex.objects.filter(user_id__in=probe).order_by(*query.ordering())
-    num_pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(query.pagina, num_pages)
-    offset = (number - 1) * PAGE_SIZE
-    if capped:
-        ids = _frequent_page(query, offset)
-    else:
         ids = list(ordered.values_list("user_id", flat=True)[offset : offset + PAGE_SIZE])
+    else:
+        ids, total, capped, number = _operator_page(query, index)
+        num_pages = max(1, math.ceil(total / PAGE_SIZE))
     found = User.objects.filter(pk__in=ids).only(*LIST_FIELDS)
     if query.all_organisations:
         found = found.select_related("organisation").only(
@@ -322,37 +314,55 @@ def _order_sql(query: UserQuery) -> str:
     return f"{column} {direction}, user_id {direction}"
 
 
-def _frequent_page(query: UserQuery, offset: int) -> list[int]:
-    """A page of a search with more matches than can be counted, over all organisations.
+def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
+    """A page of the operator's search over all organisations: (ids, total, capped, page).
 
-    Walking the sort order and keeping the matches is instant when matches are spread over the
-    alphabet ("a", "van"), but reads nearly everything when they bunch up in one part of it
-    ("vis": Visser, Vis, Visscher all sort under V). So the walk reads at most WALK_WINDOW rows
-    of the order; when the page is not complete by then, all matches are collected first (on
-    PostgreSQL through the trigram index) and only those are sorted."""
+    First a walk along the sort order, reading at most WALK_WINDOW rows: instant when matches
+    are spread over the alphabet ("a", "van"). When it fills the page, the term is frequent and
+    a probe of at most OPERATOR_COUNT_LIMIT + 1 matches (quick for a frequent term) decides
+    between an exact count and "meer dan ...". When it does not ("q", or "vis" where Visser,
+    Vis and Visscher bunch up under V), one query collects every match, counts them exactly and
+    returns the page (on PostgreSQL through the trigram index from three letters on); before,
+    such a term paid a probe over most of the table and then that same collecting scan."""
     from django.db import connection
 
     table = UserSearchIndex._meta.db_table
     order = _order_sql(query)
     where = "1 = 1" if query.toon_verwijderd else "NOT deleted"
-    like = "text " + connection.operators["contains"]
-    pattern = "%" + connection.ops.prep_for_like_query(query.term) + "%"
+    if query.term:
+        match = "text " + connection.operators["contains"]
+        terms = ["%" + connection.ops.prep_for_like_query(query.term) + "%"]
+    else:
+        match, terms = "1 = 1", []
     # Only the sort column: for the name order the walk then reads the covering index alone.
     columns = f"user_id, {SORTS[query.sort_key]}"
     # Table, columns and ORDER BY come from constants and the SORTS whitelist; the search term
     # and the numbers are parameters.
     walk = (
         f"SELECT user_id FROM (SELECT {columns}, text FROM {table} WHERE {where} "  # noqa: S608
-        f"ORDER BY {order} LIMIT %s) w WHERE {like} ORDER BY {order} LIMIT %s OFFSET %s"
+        f"ORDER BY {order} LIMIT %s) w WHERE {match} ORDER BY {order} LIMIT %s OFFSET %s"
     )
     collect = (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} AND {like}) "  # noqa: S608
-        f"SELECT user_id FROM m ORDER BY {order} LIMIT %s OFFSET %s"
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} AND {match}) "  # noqa: S608
+        f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {order} LIMIT %s OFFSET %s"
     )
+    count = f"SELECT count(*) FROM {table} WHERE {where} AND {match}"  # noqa: S608
+    number = query.pagina
     with connection.cursor() as cursor:
-        cursor.execute(walk, [WALK_WINDOW, pattern, PAGE_SIZE, offset])
+        cursor.execute(walk, [WALK_WINDOW, *terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
         ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < PAGE_SIZE:
-            cursor.execute(collect, [pattern, PAGE_SIZE, offset])
-            ids = [row[0] for row in cursor.fetchall()]
-    return ids
+        if len(ids) == PAGE_SIZE:
+            probe = list(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
+            if len(probe) > OPERATOR_COUNT_LIMIT:
+                return ids, OPERATOR_COUNT_LIMIT, True, number
+            return ids, len(probe), False, number
+        cursor.execute(collect, [*terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+        if not rows and number > 1:  # past the last page: show the last one
+            cursor.execute(count, terms)
+            total = cursor.fetchone()[0]
+            number = max(1, math.ceil(total / PAGE_SIZE))
+            cursor.execute(collect, [*terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+            rows = cursor.fetchall()
+    total = rows[0][1] if rows else 0
+    return [row[0] for row in rows], total, False, number
