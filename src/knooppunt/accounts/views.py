@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
+from knooppunt.core.http import local_url
 
 from . import lockout, passwords, services
 from . import login as login_flow
@@ -181,7 +181,7 @@ def _after_login(request, next_url: str):
     user = request.user
     if passwords.password_expired(user):
         return redirect("accounts:password_change")
-    target = next_url if next_url and _is_local(request, next_url) else ""
+    target = local_url(request, next_url) or ""
     if passwords.password_expires_soon(user):
         request.session["knooppunt_after_warning"] = target
         return redirect("accounts:password_warning")
@@ -189,14 +189,7 @@ def _after_login(request, next_url: str):
 
 
 def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    return target if target and _is_local(request, target) else None
-
-
-def _is_local(request, target: str) -> bool:
-    return url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    return local_url(request, request.POST.get("next") or request.GET.get("next"))
 
 
 @require_POST
@@ -284,7 +277,7 @@ def keepalive(request):
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     target = request.POST.get("next", "")
-    return redirect(target if target and _is_local(request, target) else "core:welcome")
+    return redirect(local_url(request, target) or "core:welcome")
 
 
 # --- Mijn gegevens: the user's own profile and second factors ---------------------------------

@@ -4,10 +4,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+
+from knooppunt.core.forms import show_errors
+from knooppunt.core.http import local_url
 
 from . import oidc, services
 from .forms import BrokerChoiceForm, PersonalSettingsForm, VerificationForm
@@ -15,11 +17,7 @@ from .models import CodeRecipient
 
 
 def _safe_next(request, target: str) -> str | None:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return local_url(request, target)
 
 
 def _posted(request):
@@ -94,11 +92,7 @@ def register(request):
         try:
             services.register(request, form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             return redirect("eherkenning:verify")
     return render(

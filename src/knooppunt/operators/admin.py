@@ -19,6 +19,7 @@ from knooppunt.accounts.models import User
 from knooppunt.accounts.services import unlock_user
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
+from knooppunt.core.forms import show_errors
 from knooppunt.organisations.models import Agreement, AgreementKind, EmailDomain, Organisation
 
 from .services import appoint_admin
@@ -187,8 +188,7 @@ class OrganisationAdmin(OperatorAdmin):
             try:
                 user = appoint_admin(request.user, organisation, form.cleaned_data, request=request)
             except ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                show_errors(form, exc)
             else:
                 messages.success(
                     request,

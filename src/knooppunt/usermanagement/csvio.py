@@ -11,18 +11,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from knooppunt.accounts.services import PERSONAL_FIELDS
+
 from .services import ImportRow
 
-COLUMNS = (
-    "voorletters",
-    "voornaam",
-    "tussenvoegsel",
-    "achternaam",
-    "email",
-    "uzi_nummer",
-    "telefoonnummer",
-    "memo",
-)
+COLUMNS = PERSONAL_FIELDS  # the create form's fields, in its order
 REQUIRED_COLUMNS = ("voorletters", "voornaam", "achternaam", "email")
 ALIASES = {"e-mail": "email", "e_mail": "email", "uzi-nummer": "uzi_nummer", "uzi": "uzi_nummer"}
 MAX_ROWS = 1000

@@ -19,6 +19,7 @@ from knooppunt.access import services as access_services
 from knooppunt.accounts.models import Status
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
+from knooppunt.core.forms import show_errors
 from knooppunt.organisations.models import Organisation
 
 from . import audit_labels, csvio, search, services
@@ -327,11 +328,7 @@ def user_deactivate(request, pk):
                 request.user, user, until=form.cleaned_data["until"], request=request
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, _("De gebruiker is gedeactiveerd."))
             return redirect("usermanagement:user_edit", user.pk)
@@ -415,11 +412,7 @@ def user_delete(request, pk):
         try:
             services.delete_user(request.user, user, form.cleaned_data["reason"], request=request)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             return redirect("usermanagement:user_deleted", user.pk)
     return render(
