@@ -49,21 +49,13 @@ class SetPasswordForm(forms.Form):
         ].help_text = password_validation.password_validators_help_text_html()
 
     def clean_new_password2(self):
+        # Only the equality of the two entries is the form's business: the policy is checked
+        # once, by the service that sets the password (each history entry costs a hash).
         first = self.cleaned_data.get("new_password1")
         second = self.cleaned_data.get("new_password2")
         if first and second and first != second:
             raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
         return second
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("new_password1")
-        if password and not self.errors:
-            try:
-                password_validation.validate_password(password, self.user)
-            except forms.ValidationError as exc:
-                self.add_error("new_password1", exc)
-        return cleaned
 
 
 class CodeForm(forms.Form):
@@ -97,11 +89,6 @@ class PasswordChangeForm(SetPasswordForm):
     def __init__(self, user, *args, request=None, **kwargs):
         self.request = request
         super().__init__(user, *args, **kwargs)
-
-    def clean(self):
-        # The policy is checked once, by services.change_password (each history entry costs a
-        # hash); only the equality of the two entries is the form's business.
-        return forms.Form.clean(self)
 
     def clean_old_password(self):
         # Through authenticate(), so that guessing here counts towards the lockout as well.

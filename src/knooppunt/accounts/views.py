@@ -222,10 +222,14 @@ def set_password(request, token):
         return render(request, "accounts/link_invalid.html", status=410)
     form = SetPasswordForm(link.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = passwords.use_link(token, form.cleaned_data["new_password1"], request=request)
-        if user is None:  # used by a concurrent submission a moment ago
-            return render(request, "accounts/link_invalid.html", status=410)
-        return render(request, "accounts/set_password_done.html", {"username": user.username})
+        try:
+            user = passwords.use_link(token, form.cleaned_data["new_password1"], request=request)
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            if user is None:  # used by a concurrent submission a moment ago
+                return render(request, "accounts/link_invalid.html", status=410)
+            return render(request, "accounts/set_password_done.html", {"username": user.username})
     return render(request, "accounts/set_password.html", {"form": form, "link_user": link.user})
 
 

@@ -125,3 +125,19 @@ def test_reset_through_a_link_is_audited_as_a_reset(client):
     user.refresh_from_db()
     assert user.check_password(NEW)
     assert AuditEvent.objects.filter(action="password.reset", actor_id=user.pk).exists()
+
+
+def test_the_policy_is_checked_once_per_submission(client, invited, monkeypatch):
+    """Each of the 12 history entries costs an Argon2 hash: form and service must not both check."""
+    from knooppunt.accounts.validators import PasswordHistoryValidator
+
+    calls = []
+    original = PasswordHistoryValidator.validate
+    monkeypatch.setattr(
+        PasswordHistoryValidator,
+        "validate",
+        lambda self, password, user=None: calls.append(password) or original(self, password, user),
+    )
+    url = passwords.create_link(invited, PasswordLinkPurpose.INVITATION)
+    client.post(_path(url), {"new_password1": NEW, "new_password2": NEW})
+    assert calls == [NEW]
