@@ -16,10 +16,6 @@ from .forms import BrokerChoiceForm, PersonalSettingsForm, VerificationForm
 from .models import CodeRecipient
 
 
-def _safe_next(request, target: str) -> str | None:
-    return local_url(request, target)
-
-
 def _posted(request):
     # Not `request.POST or None`: an empty submission must be validated too.
     return request.POST if request.method == "POST" else None
@@ -40,7 +36,7 @@ def choose_broker(request):
         _posted(request), brokers=brokers, initial={"next": request.GET.get("next", "")}
     )
     if request.method == "POST" and form.is_valid():
-        next_url = _safe_next(request, form.cleaned_data["next"])
+        next_url = local_url(request, form.cleaned_data["next"])
         try:
             return services.start_login(request, form.cleaned_data["broker"], next_url)
         except oidc.BrokerUnavailable:

@@ -323,7 +323,3 @@ class AuditEventAdmin(OperatorAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in AuditEvent._meta.fields]
-
-    @admin.display(description=_("organisatie"))
-    def org_link(self, obj):
-        return format_html("{}", obj.organisation_id)
