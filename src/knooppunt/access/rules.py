@@ -57,7 +57,7 @@ def agreements_complete(organisation) -> bool:
     """SPEC 2: nothing but the 'missing agreements' page until all required ones are signed."""
     if organisation.is_operator:
         return True
-    return not organisation.missing_agreements()
+    return organisation.has_all_agreements()
 
 
 def _administers(actor, organisation_id) -> bool:

@@ -20,10 +20,8 @@ class PasswordBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        # Every page asks for the user's organisation (menu, agreements gate): one query, and
-        # get() rather than first(), which would add an ORDER BY to build for a primary key.
         try:
-            user = User.objects.select_related("organisation").get(pk=user_id)
+            user = User.objects.get_with_organisation(user_id)
         except User.DoesNotExist:
             return None
         return user if user.is_active else None

@@ -7,15 +7,20 @@ tells an attacker nothing); an address only after KNOOPPUNT_LOCKOUT_IP_FAILURES,
 municipality may sit behind one address and a few colleagues' typos must not lock it out.
 """
 
+from functools import cache
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from knooppunt.core import sql
 
 
 def normalised_username(request, credentials) -> str:
@@ -38,19 +43,18 @@ class LoginAttemptHandler(AxesDatabaseHandler):
     """
 
     def get_failures(self, request, credentials=None) -> int:
-        # One query for both counters (axes would run one per parameter).
+        # One query for both counters (axes would run one per parameter), in plain SQL: it runs
+        # at every password check (core.sql).
         username = get_client_username(request, credentials)
         address = request.axes_ip_address
-        counts = AccessAttempt.objects.filter(
-            Q(username=username) | Q(ip_address=address),
-            attempt_time__gte=get_cool_off_threshold(request),
-        ).aggregate(
-            by_name=Sum("failures_since_start", filter=Q(username=username)),
-            by_address=Sum("failures_since_start", filter=Q(ip_address=address)),
-        )
-        by_address = counts["by_address"] or 0
-        address_locked = by_address >= settings.KNOOPPUNT_LOCKOUT_IP_FAILURES
-        return max(counts["by_name"] or 0, settings.AXES_FAILURE_LIMIT if address_locked else 0)
+        since = connection.ops.adapt_datetimefield_value(get_cool_off_threshold(request))
+        same_address = [] if address is None else [address]
+        params = [username, *same_address, username, *same_address, since]
+        with connection.cursor() as cursor:
+            cursor.execute(_failures_sql(address is None), params)
+            by_name, by_address = cursor.fetchone()
+        address_locked = (by_address or 0) >= settings.KNOOPPUNT_LOCKOUT_IP_FAILURES
+        return max(by_name or 0, settings.AXES_FAILURE_LIMIT if address_locked else 0)
 
     def clean_expired_user_attempts(self, request=None, credentials=None) -> int:
         """Axes deletes every expired row of every login name at each login and failure; the
@@ -62,8 +66,28 @@ class LoginAttemptHandler(AxesDatabaseHandler):
         """A complete login resets its login name's count ("5 in a row"), not its address's:
         otherwise an attacker could clear an address's count with a login of their own."""
         username = get_client_username(request, credentials)
-        deleted, _per_model = AccessAttempt.objects.filter(username=username).delete()
-        return deleted
+        # One DELETE; the ORM would select the rows first for axes' post_delete handler, which
+        # does nothing for the database handler.
+        table, name = sql.table(AccessAttempt), sql.column(AccessAttempt, "username")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {name} = %s", [username])  # noqa: S608
+            return cursor.rowcount
+
+
+@cache
+def _failures_sql(without_address: bool) -> str:
+    """Failures of the login name and of the address since the cool-off threshold. Parameters:
+    name, [address,] name, [address,] since. An unknown address (None) matches the rows without
+    one, as the ORM's `ip_address=None` would."""
+    table, failures = sql.table(AccessAttempt), sql.column(AccessAttempt, "failures_since_start")
+    name, address = sql.column(AccessAttempt, "username"), sql.column(AccessAttempt, "ip_address")
+    at = sql.column(AccessAttempt, "attempt_time")
+    same_address = f"{address} IS NULL" if without_address else f"{address} = %s"
+    return (
+        f"SELECT SUM(CASE WHEN {name} = %s THEN {failures} END), "  # noqa: S608
+        f"SUM(CASE WHEN {same_address} THEN {failures} END) "
+        f"FROM {table} WHERE ({name} = %s OR {same_address}) AND {at} >= %s"
+    )
 
 
 def locked_message() -> str:

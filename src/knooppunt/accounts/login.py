@@ -9,11 +9,12 @@ import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
+from knooppunt.core import sql
 from knooppunt.sms import send_sms
 
 from . import services
@@ -114,8 +116,8 @@ def pending(request) -> Pending | None:
     if time.time() - state["since"] > settings.KNOOPPUNT_LOGIN_CODE_SECONDS:
         cancel(request)
         return None
-    try:  # get(), not first(): no ORDER BY to build for a primary key
-        user = User.objects.select_related("organisation").get(pk=state["user"])
+    try:
+        user = User.objects.get_with_organisation(state["user"])
     except User.DoesNotExist:
         user = None
     if user is None or user.status != Status.ACTIVE:
@@ -130,7 +132,16 @@ def cancel(request) -> None:
 
 
 def has_authenticator(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the user set up an authenticator app (asked at every password step: core.sql)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_confirmed_authenticator_sql(), [user.pk])
+        return cursor.fetchone() is not None
+
+
+@cache
+def _confirmed_authenticator_sql() -> str:
+    user, confirmed = sql.column(TOTPDevice, "user"), sql.column(TOTPDevice, "confirmed")
+    return f"SELECT 1 FROM {sql.table(TOTPDevice)} WHERE {user} = %s AND {confirmed} LIMIT 1"  # noqa: S608
 
 
 # --- codes by SMS or e-mail ------------------------------------------------------------------
@@ -164,9 +175,7 @@ def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
     someone's phone). A re-send needs the cooldown to have passed and is limited per login.
     """
     with transaction.atomic(savepoint=False):
-        device, _created = LoginCodeDevice.objects.select_for_update().get_or_create(
-            user=user, defaults={"name": "verificatiecode"}
-        )
+        device = LoginCodeDevice.locked_for(user)
         allowed, info = device.generate_is_allowed()
         if not allowed and (resend or device.has_open_code()):
             state.setdefault("channel", device.channel)  # the code that stands went there
@@ -245,9 +254,9 @@ def verify(request, login: Pending, raw_code: str) -> Verdict:
 
 def _verify_sent_code(user: User, code: str) -> tuple[Verdict, int]:
     with transaction.atomic(savepoint=False):
-        try:  # one device per user (a unique constraint), so no ORDER BY as first() adds
-            device = LoginCodeDevice.objects.select_for_update().get(user=user)
-        except LoginCodeDevice.DoesNotExist:
+        # One device per user (a unique constraint).
+        device = sql.get(LoginCodeDevice, "user", user.pk, lock=True)
+        if device is None:
             return Verdict.SPENT, 0
         if device.verify_token(code):
             return Verdict.OK, device.attempts_left()

@@ -1,12 +1,16 @@
 """The user of SPEC 3, its login names, password history and one-time password links."""
 
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
+
+from knooppunt.core import sql
 
 
 class Status(models.TextChoices):
@@ -28,11 +32,45 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # The login needs the organisation too (its allowed login methods): one query.
-        return self.select_related("organisation").get(username__iexact=username)
+        """The user with this login name, in any letter case, with the organisation (the login
+        needs its allowed login methods). Uses the index on UPPER(username)."""
+        return self._with_organisation("login_name", username)
+
+    def get_with_organisation(self, pk):
+        """The user with the organisation: every logged-in request asks for it (menu, gate)."""
+        return self._with_organisation("pk", pk)
+
+    def _with_organisation(self, where: str, value):
+        # Plain SQL: the ORM would compile this 53-column join on every request (core.sql).
+        with connection.cursor() as cursor:
+            cursor.execute(_user_with_organisation_sql(where), [value])
+            row = cursor.fetchone()
+        if row is None:
+            raise self.model.DoesNotExist
+        user = sql.instance(self.model, row)
+        Organisation = self.model._meta.get_field("organisation").related_model
+        user.organisation = sql.instance(Organisation, row, start=sql.width(self.model))
+        return user
 
     def not_deleted(self):
         return self.exclude(status=Status.DELETED)
+
+
+@cache
+def _user_with_organisation_sql(where: str) -> str:
+    organisation = User._meta.get_field("organisation")
+    Organisation = organisation.related_model
+    condition = {
+        "pk": f"u.{sql.column(User, 'id')} = %s",
+        "login_name": f"UPPER(u.{sql.column(User, 'username')}) = UPPER(%s)",
+    }[where]
+    # Names from the models, values as parameters (core.sql).
+    return (
+        f"SELECT {sql.columns(User, 'u')}, {sql.columns(Organisation, 'o')} "  # noqa: S608
+        f"FROM {sql.table(User)} u INNER JOIN {sql.table(Organisation)} o "
+        f"ON o.{sql.column(Organisation, 'id')} = u.{sql.column(User, 'organisation')} "
+        f"WHERE {condition}"
+    )
 
 
 class User(AbstractBaseUser):
@@ -232,12 +270,31 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
     def has_open_code(self) -> bool:
         return bool(self.token) and timezone.now() < self.valid_until
 
+    @classmethod
+    def locked_for(cls, user) -> "LoginCodeDevice":
+        """The user's device, locked for this transaction; created at the first login."""
+        device = sql.get(cls, "user", user.pk, lock=True)
+        if device is None:
+            device, _created = cls.objects.select_for_update().get_or_create(
+                user=user, defaults={"name": "verificatiecode"}
+            )
+        return device
+
     def new_code(self, channel: str) -> str:
         self.failed_attempts = 0
         self.channel = channel
         self.cooldown_set(commit=False)
-        self.generate_token(length=6, valid_secs=settings.KNOOPPUNT_LOGIN_CODE_SECONDS)
+        self.generate_token(
+            length=6, valid_secs=settings.KNOOPPUNT_LOGIN_CODE_SECONDS, commit=False
+        )
+        self._write(
+            "token", "valid_until", "failed_attempts", "channel", "last_generated_timestamp"
+        )
         return self.token
+
+    def _write(self, *names: str) -> None:
+        # One UPDATE of these columns (core.sql): the device is written at every login step.
+        sql.update(self, *names)
 
     def attempts_left(self) -> int:
         return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.failed_attempts)
@@ -253,18 +310,16 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
             self.failed_attempts = 0
             self.last_generated_timestamp = None  # a used code may be followed by a new one at once
             self.last_used_at = now
-            self.save(
-                update_fields=[
-                    "token",
-                    "valid_until",
-                    "failed_attempts",
-                    "last_generated_timestamp",
-                    "last_used_at",
-                ]
+            self._write(
+                "token",
+                "valid_until",
+                "failed_attempts",
+                "last_generated_timestamp",
+                "last_used_at",
             )
             return True
         self.failed_attempts += 1
         if not self.attempts_left():
             self.token = None  # the code is spent; a new login sends a new one
-        self.save(update_fields=["failed_attempts", "token"])
+        self._write("failed_attempts", "token")
         return False

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knooppunt.access import rules as access
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
+from knooppunt.core import sql
 
 from . import lockout, rules
 from .models import CodeChannel, Status, User
@@ -100,6 +101,12 @@ def create_user(
 
 def inactivity_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - settings.KNOOPPUNT_INACTIVITY_EXPIRY
+
+
+def record_login_time(sender, request, user, **kwargs) -> None:
+    """Receiver of `user_logged_in`: last_login in one UPDATE of that column (core.sql)."""
+    user.last_login = timezone.now()
+    sql.update(user, "last_login")
 
 
 def is_inactive_too_long(user: User, now: datetime.datetime | None = None) -> bool:

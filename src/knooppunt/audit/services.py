@@ -5,10 +5,13 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
+
+from knooppunt.core import sql
 
 from .models import AuditChainHead, AuditEvent, Outcome
 
@@ -35,6 +38,42 @@ def _digest(event: AuditEvent, prev_hash: str) -> str:
     body = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     key = settings.KNOOPPUNT_AUDIT_KEY.encode()
     return hmac.new(key, f"{prev_hash}|{body}".encode(), hashlib.sha256).hexdigest()
+
+
+_EVENT_FIELDS = AuditEvent._meta.concrete_fields
+
+
+@cache
+def _statements() -> dict[str, str]:
+    """Plain SQL: two events per login, each compiled anew by the ORM would cost more than the
+    three statements themselves (core.sql). Names from the models, values as parameters."""
+    head, event = sql.table(AuditChainHead), sql.table(AuditEvent)
+    last_id, last_hash = (
+        sql.column(AuditChainHead, "last_id"),
+        sql.column(AuditChainHead, "last_hash"),
+    )
+    count = sql.column(AuditChainHead, "count")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    names = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
+    marks = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    return {
+        "head": f"SELECT {last_id}, {last_hash} FROM {head} WHERE id = 1{lock}",  # noqa: S608
+        "insert": f"INSERT INTO {event} ({names}) VALUES ({marks})",  # noqa: S608
+        "advance": (
+            f"UPDATE {head} SET {last_id} = %s, {last_hash} = %s, {count} = {count} + 1 "  # noqa: S608
+            "WHERE id = 1"
+        ),
+    }
+
+
+def _lock_head(cursor) -> tuple[int, str]:
+    cursor.execute(_statements()["head"])
+    row = cursor.fetchone()
+    if row is None:  # an empty database (the migration creates the row; a test flush removes it)
+        AuditChainHead.objects.get_or_create(pk=1)
+        cursor.execute(_statements()["head"])
+        row = cursor.fetchone()
+    return row[0], row[1]
 
 
 def client_ip(request) -> str | None:
@@ -77,16 +116,20 @@ def record(
     )
     # No savepoint of its own: an event belongs to its caller's transaction, and a failure here
     # must fail the caller's change as well (one round trip less per event, too).
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # The head row serialises writers, so the chain stays one line even under concurrency.
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        last_id, last_hash = _lock_head(cursor)
         # Ids are assigned here, under the lock, so they are gapless: a gap is a deleted record.
-        event.pk = head.last_id + 1
-        event.prev_hash = head.last_hash
-        event.hash = _digest(event, head.last_hash)
-        event.save(force_insert=True)
-        head.last_id, head.last_hash, head.count = event.pk, event.hash, head.count + 1
-        head.save(update_fields=["last_id", "last_hash", "count"])
+        event.pk = last_id + 1
+        event.prev_hash = last_hash
+        event.hash = _digest(event, last_hash)
+        statements = _statements()
+        cursor.execute(
+            statements["insert"],
+            [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS],
+        )
+        cursor.execute(statements["advance"], [event.pk, event.hash])
+    event._state.adding, event._state.db = False, DEFAULT_DB_ALIAS
     return event
 
 

@@ -5,6 +5,7 @@ of a user has been erased; apps that keep more personal data or second factors o
 (passkeys, authenticator apps) connect to it and delete theirs.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 
@@ -27,7 +28,19 @@ def _refresh_search_index(sender, instance, created, update_fields=None, **kwarg
     refresh_index(instance)
 
 
+def _copy_last_login(sender, request, user, **kwargs) -> None:
+    """After the accounts app recorded a login (user_logged_in, connected before this one):
+    the index's copy of last_login, in one UPDATE."""
+    from .models import UserSearchIndex
+
+    if UserSearchIndex.objects.filter(pk=user.pk).update(last_login=user.last_login) == 0:
+        from .search import refresh_index
+
+        refresh_index(user)
+
+
 def connect() -> None:
     from knooppunt.accounts.models import User
 
     post_save.connect(_refresh_search_index, sender=User, dispatch_uid="usermanagement.index")
+    user_logged_in.connect(_copy_last_login, dispatch_uid="usermanagement.index.last_login")
