@@ -41,7 +41,7 @@ class SessionSecurityMiddleware:
                 session[SEEN] = seen = now
             if started is None:
                 session[AUTH_AT] = now
-            # For the warning before the idle timeout (accounts/includes/session_warning.html).
+            # For the warning before the idle timeout (templates/base.html, static/js/sessie.js).
             request.session_timeout = {
                 "seconds_left": settings.KNOOPPUNT_SESSION_IDLE_SECONDS - (now - seen),
                 "warn_before": settings.KNOOPPUNT_SESSION_WARNING_SECONDS,
