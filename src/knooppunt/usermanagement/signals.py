@@ -30,10 +30,12 @@ def _refresh_search_index(sender, instance, created, update_fields=None, **kwarg
 
 def _copy_last_login(sender, request, user, **kwargs) -> None:
     """After the accounts app recorded a login (user_logged_in, connected before this one):
-    the index's copy of last_login, in one UPDATE."""
+    the index's copy of last_login, in one UPDATE (core.sql)."""
+    from knooppunt.core import sql
+
     from .models import UserSearchIndex
 
-    if UserSearchIndex.objects.filter(pk=user.pk).update(last_login=user.last_login) == 0:
+    if sql.update(UserSearchIndex(user_id=user.pk, last_login=user.last_login), "last_login") == 0:
         from .search import refresh_index
 
         refresh_index(user)

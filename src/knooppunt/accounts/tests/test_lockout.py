@@ -209,3 +209,12 @@ def test_housekeeping_forgets_failures_older_than_the_cool_off(client, user):
     with time_machine.travel(START + datetime.timedelta(minutes=16), tick=False):
         call_command("housekeeping", "--job", "accounts.forget_failures")
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["ander"]
+
+
+def test_failures_without_a_known_address_still_lock_the_login_name(client, user):
+    """A request without REMOTE_ADDR (no address in the audit trail either) is counted by name."""
+    with time_machine.travel(START, tick=False):
+        for _ in range(4):
+            assert _post(client, "ptest", address="").status_code == 200
+        assert _post(client, "ptest", address="").status_code == 429
+        assert _post(client, "ptest", TEST_PASSWORD, address="192.0.2.99").status_code == 429

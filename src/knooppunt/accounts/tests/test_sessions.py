@@ -170,3 +170,49 @@ def test_a_new_session_id_is_written_once_with_everything_the_request_added():
     assert session.session_key not in (None, old)
     assert [q["sql"].split()[0] for q in writes if "django_session" in q["sql"]] == ["INSERT"]
     assert dict(SessionStore(session.session_key).load()) == {"pending": 1, "user": 7}
+
+
+# --- the session store (plain SQL on Django's session table) ----------------------------------
+
+
+def test_the_store_round_trips_and_refuses_an_expired_or_unknown_key():
+    from django.contrib.sessions.models import Session
+
+    from knooppunt.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["colour"] = "blauw"
+    store.save()
+    assert SessionStore(store.session_key).load() == {"colour": "blauw"}
+    assert SessionStore(store.session_key).exists(store.session_key)
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=START - datetime.timedelta(days=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {} and expired.session_key is None
+    assert SessionStore("x" * 32).load() == {}
+    assert SessionStore("kort").load() == {}  # not a valid key: no query at all
+
+
+def test_saving_a_session_that_ended_elsewhere_fails_instead_of_recreating_it():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from knooppunt.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    SessionStore(store.session_key).delete()  # a logout in another tab
+    store["a"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+
+
+def test_a_login_copies_last_login_to_the_search_index(client, log_in):
+    from knooppunt.usermanagement.models import UserSearchIndex
+
+    user = UserFactory(last_login=None)
+    log_in(client, user)
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert UserSearchIndex.objects.get(pk=user.pk).last_login == user.last_login
