@@ -153,6 +153,8 @@ def _start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
         str(workers),
         "--worker-class",
         "sync",
+        "--http-parser",
+        "fast",  # gunicorn_h1c, as in production (requirements/base.in); fails if it is missing
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -199,28 +201,62 @@ def _worker_rss_mib(master_pid: int) -> list[float]:
 
 
 class Browser:
-    """Just enough of a browser: cookies, CSRF token, no redirects followed."""
+    """Just enough of a browser: cookies, the CSRF token, no redirects followed.
+
+    Plain sockets rather than http.client (whose header parsing costs about as much as the rest
+    of the client): the load generator shares the cores with the server, so what it spends is
+    taken from the figure being measured. The connection is closed as soon as the response's
+    Content-Length has arrived, as a browser would: a gunicorn worker waits for the client to
+    close before it accepts the next connection, so a slow close would leave a core idle.
+    """
 
     def __init__(self, port: int):
         self.port = port
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        body = b""
         if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, response.getheader("Location"), content
+            body = urllib.parse.urlencode(form).encode()
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+            ]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        with socket.create_connection(("127.0.0.1", self.port), timeout=60) as sock:
+            sock.sendall(request)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += self._more(sock)
+            head, _, content = received.partition(b"\r\n\r\n")
+            status_line, *headers = head.decode("latin-1").split("\r\n")
+            location, length = None, None
+            for header in headers:
+                name, _, value = header.partition(":")
+                name, value = name.lower(), value.strip()
+                if name == "set-cookie":
+                    cookie, _, rest = value.partition("=")
+                    self.cookies[cookie] = rest.split(";", 1)[0]
+                elif name == "location":
+                    location = value
+                elif name == "content-length":
+                    length = int(value)
+            while length is None or len(content) < length:  # no length: up to the close
+                try:
+                    content += self._more(sock)
+                except EOFError:
+                    break
+        return int(status_line.split(" ", 2)[1]), location, content
+
+    @staticmethod
+    def _more(sock) -> bytes:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise EOFError("connection closed")
+        return chunk
 
 
 def _read_code(folder: Path, phone: str, timeout: float = 10.0) -> str:
