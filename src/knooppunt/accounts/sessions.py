@@ -6,6 +6,8 @@ those statements are written once here instead of being compiled by the ORM each
 (`knooppunt.core.sql`).
 """
 
+from contextlib import nullcontext
+
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -60,8 +62,11 @@ class SessionStore(DatabaseSessionStore):
             return self.create()
         data = self.encode(self._get_session(no_load=must_create))
         expires = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
+        # One statement is atomic by itself; inside a transaction (a test, a view that saves the
+        # session itself) a savepoint keeps a failure from breaking the caller's transaction.
+        atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with atomic, connection.cursor() as cursor:
                 if must_create:
                     cursor.execute(self._sql["insert"], [self.session_key, data, expires])
                 else:
