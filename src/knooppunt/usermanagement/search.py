@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import StrIndex
 from django.http import Http404
 from django.utils.http import urlencode
 
@@ -200,7 +201,13 @@ class UserQuery:
             qs = qs.filter(organisation_id=self.organisatie)
         if not self.toon_verwijderd:
             qs = qs.filter(deleted=False)
-        if self.term:
+        if self.term and self.organisatie is not None:
+            # Within one organisation the covering (organisation, sort_name, ..., text) index
+            # reads at most its users. STRPOS/INSTR rather than LIKE, so that PostgreSQL cannot
+            # pick the trigram index instead: it guesses a common term such as "jan" rare and
+            # would then visit every match in the country (0.1-0.4 s instead of 20 ms).
+            qs = qs.alias(_at=StrIndex("text", Value(self.term))).filter(_at__gt=0)
+        elif self.term:
             qs = qs.filter(text__contains=self.term)
         return qs
 
