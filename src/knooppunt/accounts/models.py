@@ -4,7 +4,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +44,12 @@ class UserManager(BaseUserManager):
         # Plain SQL: the ORM would compile this 53-column join on every request (core.sql).
         with connection.cursor() as cursor:
             cursor.execute(_user_with_organisation_sql(where), [value])
-            row = cursor.fetchone()
-        if row is None:
+            rows = cursor.fetchmany(2)
+        if not rows:
             raise self.model.DoesNotExist
+        if len(rows) > 1:  # two login names that differ only in letter case, as get() would say
+            raise self.model.MultipleObjectsReturned
+        (row,) = rows
         user = sql.instance(self.model, row)
         Organisation = self.model._meta.get_field("organisation").related_model
         user.organisation = sql.instance(Organisation, row, start=sql.width(self.model))
@@ -294,7 +297,9 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
 
     def _write(self, *names: str) -> None:
         # One UPDATE of these columns (core.sql): the device is written at every login step.
-        sql.update(self, *names)
+        # The row is locked by the caller; a missing one is an error, as save() would raise.
+        if sql.update(self, *names) != 1:
+            raise DatabaseError("the login-code device disappeared during the login")
 
     def attempts_left(self) -> int:
         return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.failed_attempts)

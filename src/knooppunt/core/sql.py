@@ -30,21 +30,25 @@ def columns(model: type[Model], prefix: str, alias: str = "default") -> str:
     return ", ".join(f"{prefix}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
-@cache
-def _converters(model: type[Model], vendor: str, alias: str):
-    connection = connections[alias]
-    result = []
-    for field in model._meta.concrete_fields:
-        col = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        result.append((col, found))
-    return [f.attname for f in model._meta.concrete_fields], result
+def _converters(model: type[Model], connection):
+    """The ORM's converters for each column, kept on the connection they are bound to (each
+    thread has its own connection, and a converter may read its connection's settings)."""
+    known = connection.__dict__.setdefault("_knooppunt_converters", {})
+    if model not in known:
+        found = []
+        for field in model._meta.concrete_fields:
+            col = field.get_col(model._meta.db_table)
+            found.append(
+                (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            )
+        known[model] = ([f.attname for f in model._meta.concrete_fields], found)
+    return known[model]
 
 
 def instance(model: type[Model], row, start: int = 0, alias: str = "default") -> Model:
     """The model instance for the columns of `columns(model, ...)` in `row` from `start` on."""
     connection = connections[alias]
-    names, converters = _converters(model, connection.vendor, alias)
+    names, converters = _converters(model, connection)
     values = list(row[start : start + len(names)])
     for index, (col, found) in enumerate(converters):
         for converter in found:

@@ -45,6 +45,14 @@ def _submit_twice_at_once(url: str, chosen: list[str]) -> list:
     return answers
 
 
+def _headline(html: str) -> str:
+    """The page's h1 and its first error, enough to tell the answers apart."""
+    import re
+
+    parts = re.findall(r"<h1[^>]*>(.*?)</h1>|<li>(.*?)</li>", html, re.S)
+    return " | ".join(p for pair in parts[:3] for p in pair if p).strip()[:300]
+
+
 def test_same_link_submitted_twice_at_the_same_moment_exactly_one_wins(live_server, live_db):
     """Two browsers submit the same link at once: the conditional UPDATE lets exactly one win.
 
@@ -67,7 +75,9 @@ def test_same_link_submitted_twice_at_the_same_moment_exactly_one_wins(live_serv
         chosen = [f"Zomer!Regen{round_}7", f"Winter#Sneeuw{round_}8"]
         answers = _submit_twice_at_once(url, chosen)
 
-        assert sorted(a.status_code for a in answers) == [200, 410], round_
+        # On failure, say what each submission saw (a form error, the done page, the 410 page).
+        seen = [(a.status_code, _headline(a.text)) for a in answers]
+        assert sorted(a.status_code for a in answers) == [200, 410], (round_, seen)
         winner = next(i for i in range(2) if answers[i].status_code == 200)
         assert "Uw wachtwoord is opgeslagen" in answers[winner].text
         assert "Deze link werkt niet meer" in answers[1 - winner].text

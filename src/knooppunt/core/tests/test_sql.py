@@ -86,3 +86,10 @@ def test_the_agreements_check_agrees_with_the_list_of_missing_ones():
         )
     assert Organisation.objects.get(pk=signed.pk).has_all_agreements()
     assert not Organisation.objects.get(pk=unsigned.pk).has_all_agreements()
+
+
+def test_two_login_names_differing_only_in_case_are_not_silently_picked_from():
+    UserFactory(username="pdubbel")
+    UserFactory(username="PDubbel")
+    with pytest.raises(User.MultipleObjectsReturned):
+        User.objects.get_by_natural_key("pdubbel")
