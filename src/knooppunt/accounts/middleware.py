@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from knooppunt.audit.services import record
+from knooppunt.core.http import is_open_path
 
 from .login import AUTH_AT, SEEN
 from .passwords import password_expired
@@ -84,16 +85,12 @@ class PasswordExpiryMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._open: tuple[str, ...] | None = None
 
     def __call__(self, request):
-        if SESSION_KEY in request.session and not self._is_open(request.path):
+        if SESSION_KEY in request.session and not is_open_path(
+            request.path, OPEN_WITH_EXPIRED_PASSWORD
+        ):
             user = request.user
             if user.is_authenticated and password_expired(user):
                 return redirect("accounts:password_change")
         return self.get_response(request)
-
-    def _is_open(self, path: str) -> bool:
-        if self._open is None:
-            self._open = tuple(reverse(name) for name in OPEN_WITH_EXPIRED_PASSWORD)
-        return path in self._open or path.startswith(settings.STATIC_URL)

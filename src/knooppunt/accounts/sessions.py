@@ -7,31 +7,21 @@ those statements are written once here instead of being compiled by the ORM each
 """
 
 from contextlib import nullcontext
+from functools import cache
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.functional import cached_property
 
 from knooppunt.core import sql
 
 
 class SessionStore(DatabaseSessionStore):
-    @cached_property
+    @property
     def _sql(self) -> dict[str, str]:
-        model = self.model
-        name, key = sql.table(model), sql.column(model, "session_key")
-        data, expires = sql.column(model, "session_data"), sql.column(model, "expire_date")
-        # Names from the model, values as parameters (core.sql).
-        return {
-            "load": f"SELECT {data} FROM {name} WHERE {key} = %s AND {expires} > %s",  # noqa: S608
-            "insert": f"INSERT INTO {name} ({key}, {data}, {expires}) VALUES (%s, %s, %s)",  # noqa: S608
-            "update": f"UPDATE {name} SET {data} = %s, {expires} = %s WHERE {key} = %s",  # noqa: S608
-            "delete": f"DELETE FROM {name} WHERE {key} = %s",  # noqa: S608
-            "exists": f"SELECT 1 FROM {name} WHERE {key} = %s",  # noqa: S608
-        }
+        return _statements(self.model)
 
     def load(self) -> dict:
         if not self._validate_session_key(self.session_key):
@@ -103,3 +93,18 @@ class SessionStore(DatabaseSessionStore):
         self.modified = True
         if key:
             self.delete(key)
+
+
+@cache
+def _statements(model) -> dict[str, str]:
+    """The store's SQL, built once per process (a store is made for every request)."""
+    name, key = sql.table(model), sql.column(model, "session_key")
+    data, expires = sql.column(model, "session_data"), sql.column(model, "expire_date")
+    # Names from the model, values as parameters (core.sql).
+    return {
+        "load": f"SELECT {data} FROM {name} WHERE {key} = %s AND {expires} > %s",  # noqa: S608
+        "insert": f"INSERT INTO {name} ({key}, {data}, {expires}) VALUES (%s, %s, %s)",  # noqa: S608
+        "update": f"UPDATE {name} SET {data} = %s, {expires} = %s WHERE {key} = %s",  # noqa: S608
+        "delete": f"DELETE FROM {name} WHERE {key} = %s",  # noqa: S608
+        "exists": f"SELECT 1 FROM {name} WHERE {key} = %s",  # noqa: S608
+    }

@@ -3,10 +3,10 @@ of the organisation sees only the page that names the missing ones."""
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import translation
 
 from knooppunt.access import rules
+from knooppunt.core.http import is_open_path
 
 # Paths that stay reachable behind the gate: leaving, switching language, static files.
 ALWAYS_OPEN = ("accounts:logout", "accounts:password_change", "accounts:keepalive", "set_language")
@@ -15,11 +15,12 @@ ALWAYS_OPEN = ("accounts:logout", "accounts:password_change", "accounts:keepaliv
 class AgreementsGateMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self._open_paths: tuple[str, ...] | None = None
 
     def __call__(self, request):
         user = request.user
-        gated = user.is_authenticated and user.is_active and not self._is_open(request.path)
+        gated = (
+            user.is_authenticated and user.is_active and not is_open_path(request.path, ALWAYS_OPEN)
+        )
         if gated and not rules.can(user, "portal.use"):
             return render(
                 request,
@@ -28,11 +29,6 @@ class AgreementsGateMiddleware:
                 status=403,
             )
         return self.get_response(request)
-
-    def _is_open(self, path: str) -> bool:
-        if self._open_paths is None:
-            self._open_paths = tuple(reverse(name) for name in ALWAYS_OPEN)
-        return path in self._open_paths or path.startswith("/static/")
 
 
 class DutchFirstLocaleMiddleware:
