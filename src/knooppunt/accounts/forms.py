@@ -91,14 +91,12 @@ class PasswordChangeForm(SetPasswordForm):
         super().__init__(user, *args, **kwargs)
 
     def clean_old_password(self):
-        # Through authenticate(), so that guessing here counts towards the lockout as well.
-        password = self.cleaned_data["old_password"]
-        checked = authenticate(self.request, username=self.user.username, password=password)
-        if checked is None or checked.pk != self.user.pk:
-            if getattr(self.request, "axes_locked_out", False):
-                raise forms.ValidationError(locked_message(), code="locked")
-            raise forms.ValidationError(_("Het huidige wachtwoord is onjuist."), code="wrong")
-        return password
+        return _current_password(
+            self.request,
+            self.user,
+            self.cleaned_data["old_password"],
+            _("Het huidige wachtwoord is onjuist."),
+        )
 
 
 class CodeChannelForm(forms.Form):
@@ -121,10 +119,17 @@ class ConfirmPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
-        password = self.cleaned_data["password"]
-        checked = authenticate(self.request, username=self.user.username, password=password)
-        if checked is None or checked.pk != self.user.pk:
-            if getattr(self.request, "axes_locked_out", False):
-                raise forms.ValidationError(locked_message(), code="locked")
-            raise forms.ValidationError(_("Het wachtwoord is onjuist."), code="wrong")
-        return password
+        return _current_password(
+            self.request, self.user, self.cleaned_data["password"], _("Het wachtwoord is onjuist.")
+        )
+
+
+def _current_password(request, user, password: str, wrong: str) -> str:
+    """`password` when it is the user's own. Through authenticate(), so that guessing on these
+    forms counts towards the lockout as well."""
+    checked = authenticate(request, username=user.username, password=password)
+    if checked is None or checked.pk != user.pk:
+        if getattr(request, "axes_locked_out", False):
+            raise forms.ValidationError(locked_message(), code="locked")
+        raise forms.ValidationError(wrong, code="wrong")
+    return password

@@ -66,12 +66,9 @@ class LoginAttemptHandler(AxesDatabaseHandler):
         """A complete login resets its login name's count ("5 in a row"), not its address's:
         otherwise an attacker could clear an address's count with a login of their own."""
         username = get_client_username(request, credentials)
-        if getattr(settings, "AXES_USE_ATTEMPT_EXPIRATION", False):
-            # Rows of their own refer to the attempts then; the ORM deletes those first.
-            deleted, _per_model = AccessAttempt.objects.filter(username=username).delete()
-            return deleted
         # One DELETE; the ORM would select the rows first for axes' post_delete handler, which
-        # does nothing for the database handler.
+        # does nothing for the database handler. (With AXES_USE_ATTEMPT_EXPIRATION, not set
+        # here, other rows would refer to these and the ORM's delete would be needed.)
         table, name = sql.table(AccessAttempt), sql.column(AccessAttempt, "username")
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE {name} = %s", [username])  # noqa: S608

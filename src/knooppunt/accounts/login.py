@@ -43,11 +43,9 @@ class Refusal(StrEnum):
 def refusal_for(user: User, *, request=None) -> Refusal | None:
     """Why a user whose password was right may still not log in; None when they may.
 
-    An active account without a login for too long expires here, at the door (SPEC 3, Expiry),
-    as well as in the daily housekeeping.
+    An active account without a login for too long expires here (`services.expire_at_login`).
     """
-    if user.status == Status.ACTIVE and services.is_inactive_too_long(user):
-        services.expire_user(user, reason="inactivity", request=request)
+    services.expire_at_login(user, request=request)
     if user.status == Status.EXPIRED:
         return Refusal.EXPIRED
     if user.status == Status.DEACTIVATED:

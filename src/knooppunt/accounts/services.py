@@ -115,6 +115,13 @@ def is_inactive_too_long(user: User, now: datetime.datetime | None = None) -> bo
     return reference < inactivity_cutoff(now)
 
 
+def expire_at_login(user: User, *, request=None) -> None:
+    """An active account without a login for too long expires at the door, whichever login is
+    used (SPEC 3, Expiry), as well as in the daily housekeeping."""
+    if user.status == Status.ACTIVE and is_inactive_too_long(user):
+        expire_user(user, reason="inactivity", request=request)
+
+
 def inactive_users(now: datetime.datetime | None = None):
     """Active and invited accounts that are due to expire."""
     cutoff = inactivity_cutoff(now)

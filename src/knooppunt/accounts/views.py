@@ -80,7 +80,10 @@ def login_view(request):
 def _refused(request, form, username: str):
     """Wrong password, unknown name or locked name: the answer depends only on the name's
     failure count, never on whether the account exists."""
-    known = User.objects.filter(username__iexact=username).first()
+    try:
+        known = User.objects.get_by_natural_key(username)
+    except (User.DoesNotExist, User.MultipleObjectsReturned):
+        known = None
     audit = {
         "request": request,
         "actor_username": username[:150],

@@ -44,8 +44,8 @@ class BrokerForm(forms.ModelForm):
         value = self.cleaned_data.get("client_secret", "")
         if value:
             return value
-        if self.instance.pk:
-            return Broker.objects.get(pk=self.instance.pk).client_secret
+        if self.instance.pk:  # the stored secret: the form fills the instance only after clean()
+            return self.instance.client_secret
         raise ValidationError(_("Vul het client secret in dat de makelaar heeft uitgegeven."))
 
 

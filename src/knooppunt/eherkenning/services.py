@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from knooppunt.access import rules
 from knooppunt.accounts.models import PasswordLink, Status, User
-from knooppunt.accounts.services import clean_personal_data, expire_user, is_inactive_too_long
+from knooppunt.accounts.services import clean_personal_data, expire_at_login
 from knooppunt.accounts.usernames import issue_username
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
@@ -293,10 +293,7 @@ def _admit(request, broker: Broker, claims: dict) -> LoginOutcome:
             details={**details, "result": "verificatie"},
         )
         return LoginOutcome(Result.VERIFY, user=user)
-    if user.status == Status.ACTIVE and is_inactive_too_long(user):
-        # The same rule as the password login: six months without a login ends the account.
-        expire_user(user, reason="inactief", request=request)
-        user.refresh_from_db(fields=["status"])
+    expire_at_login(user, request=request)  # the same rule as the password login
     if user.status != Status.ACTIVE:
         record(
             "eherkenning.account_refused",
@@ -317,9 +314,7 @@ def _admit(request, broker: Broker, claims: dict) -> LoginOutcome:
 
 def _log_in(request, user: User, acr: str) -> None:
     # Django's login() gives the session a new id and records last_login.
-    backends = settings.AUTHENTICATION_BACKENDS
-    model_backend = "django.contrib.auth.backends.ModelBackend"
-    login(request, user, backend=model_backend if model_backend in backends else backends[-1])
+    login(request, user, backend="knooppunt.accounts.backends.PasswordBackend")
     request.session[AUTH_METHOD_KEY] = "eherkenning"
     request.session[ACR_KEY] = acr
 
@@ -361,7 +356,7 @@ def normalise_code(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
-def register(request, data: dict) -> User:
+def register(request, pending: PendingRegistration | None, data: dict) -> User:
     """'Opslaan' on "Persoonlijke instellingen": create the pending user and its code.
 
     When the e-mail address is that of an administrator the operator appointed for this
@@ -369,8 +364,7 @@ def register(request, data: dict) -> User:
     operator hands out the code; otherwise a new user is created whose code the organisation's
     administrator hands out (the operator's, while the organisation has no administrator).
     """
-    pending = pending_registration(request)
-    if pending is None:
+    if pending is None:  # `pending_registration(request)`, read by the caller
         raise ValidationError(
             _("Uw inlogsessie is verlopen. Log opnieuw in met eHerkenning."), code="expired"
         )
@@ -595,7 +589,7 @@ def renew_verification_code(actor, user: User, *, request=None) -> str:
         "eherkenning.code_renewed",
         actor=actor,
         request=request,
-        organisation=user.organisation,
+        organisation=user.organisation_id,
         target=user,
     )
     return user.verification_code

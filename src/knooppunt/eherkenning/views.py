@@ -32,6 +32,7 @@ def choose_broker(request):
     if request.user.is_authenticated:
         return redirect("core:welcome")
     brokers = services.active_brokers()
+    origins = services.form_action_origins(brokers)  # reads the brokers once; the rest reuses it
     form = BrokerChoiceForm(
         _posted(request), brokers=brokers, initial={"next": request.GET.get("next", "")}
     )
@@ -44,7 +45,7 @@ def choose_broker(request):
     response = render(
         request, "eherkenning/choose_broker.html", {"form": form, "brokers": brokers.exists()}
     )
-    response._csp_update = {"form-action": services.form_action_origins(brokers)}
+    response._csp_update = {"form-action": origins}
     return response
 
 
@@ -86,7 +87,7 @@ def register(request):
     form = PersonalSettingsForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.register(request, form.cleaned_data)
+            services.register(request, pending, form.cleaned_data)
         except ValidationError as exc:
             show_errors(form, exc)
         else:

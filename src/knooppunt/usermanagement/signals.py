@@ -13,18 +13,11 @@ user_erased = Signal()  # kwargs: user
 
 
 def _refresh_search_index(sender, instance, created, update_fields=None, **kwargs) -> None:
-    from .models import UserSearchIndex
     from .search import INDEXED_FIELDS, refresh_index
 
-    if update_fields is not None:
-        touched = set(update_fields) & INDEXED_FIELDS
-        if not touched:
-            return
-        # Every login saves last_login alone: one column then, not the whole row recomputed.
-        if touched == {"last_login"} and UserSearchIndex.objects.filter(pk=instance.pk).update(
-            last_login=instance.last_login
-        ):
-            return
+    # A login's last_login does not come through here (see _copy_last_login).
+    if update_fields is not None and not set(update_fields) & INDEXED_FIELDS:
+        return
     refresh_index(instance)
 
 

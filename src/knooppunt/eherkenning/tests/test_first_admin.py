@@ -2,16 +2,15 @@
 name and an e-mail address, registered through eHerkenning, and verified with the code the
 servicedesk reads in the operator console."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from knooppunt.accounts.models import Status, User
 from knooppunt.eherkenning.models import CodeRecipient, Registration
+from knooppunt.testing.commands import run_command
 from knooppunt.testing.factories import OperatorUserFactory
 
 from .conftest import broker_login
@@ -20,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def last_line(*args) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
+    code, out, _err = run_command(*args)
+    assert code == 0, out
+    return out.strip().splitlines()[-1]
 
 
 def test_appointed_administrator_registers_and_gets_the_code_from_the_console(
