@@ -66,6 +66,9 @@ SORTS = {
 DEFAULT_SORT = "naam"
 
 
+MAX_PAGE = 1_000_000  # 50 million rows deep
+
+
 def parse_id(raw: str) -> int | None:
     """An id from the query string, or None when it is not a plausible database id."""
     raw = (raw or "").strip()
@@ -141,10 +144,8 @@ class UserQuery:
         )
         sort = params.get("sorteer") or DEFAULT_SORT
         query.sorteer = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
-        try:
-            query.pagina = max(1, int(params.get("pagina") or 1))
-        except ValueError:
-            query.pagina = 1
+        # Past the last page shows the last one; the cap keeps OFFSET within the database's range.
+        query.pagina = min(max(1, parse_id(params.get("pagina")) or 1), MAX_PAGE)
         raw_org = (params.get("organisatie") or "").strip()
         if rules.can(actor, "user.list_all"):
             query.all_organisations = True

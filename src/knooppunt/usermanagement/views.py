@@ -286,7 +286,7 @@ def user_edit(request, pk):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            if user.pk == actor.pk and not user.is_administrator:
+            if user.pk == actor.pk and not rules.can(user, "usermanagement.access"):
                 # Handed over one's own administrator right: a privilege change, so a new
                 # session id, and user management is no longer this person's to see.
                 request.session.cycle_key()

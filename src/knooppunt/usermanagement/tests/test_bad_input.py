@@ -60,3 +60,10 @@ def test_odd_form_values(admin_client, colleague):
     assert admin_client.post(url, {"version": "99999999999999999999999"}).status_code == 200
     response = admin_client.get(reverse("usermanagement:audit_log"), {"van": "2026-02-31"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pagina", ["99999999999999999999999", "-3", "x"])
+def test_an_absurd_page_number_for_the_operator_shows_a_page(client, world, pagina):
+    client.force_login(OperatorUserFactory())
+    response = client.get(f"{LIST}?zoeken=a&pagina={pagina}")
+    assert response.status_code == 200
