@@ -114,8 +114,9 @@ def test_session_cookie_is_httponly_and_samesite(client, log_in, settings):
 
 @pytest.mark.parametrize("status", [Status.INVITED, Status.DELETED, Status.PENDING])
 def test_accounts_without_a_password_login_get_the_plain_refusal(client, status):
-    UserFactory(username="ptest", status=status)
+    user = UserFactory(username="ptest", status=status)
     response = _password(client)
+    assert AuditEvent.objects.filter(action="login.refused", object_id=str(user.pk)).exists()
     assert response.status_code == 200
     assert "De combinatie van gebruikersnaam en wachtwoord is onjuist." in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -135,9 +136,10 @@ def test_deactivated_user_with_the_right_password_is_told_so(client):
 
 def test_organisation_that_only_allows_eherkenning_refuses_password_login(client):
     organisation = OrganisationFactory(login_password=False, login_eherkenning=True)
-    UserFactory(username="ptest", organisation=organisation)
+    user = UserFactory(username="ptest", organisation=organisation)
     response = _password(client)
     assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="login.method", object_id=str(user.pk)).exists()
     assert "eHerkenning" in response.content.decode()
     assert "knooppunt_pending_login" not in client.session
 

@@ -11,7 +11,7 @@ from knooppunt.accounts.models import LoginCodeDevice, User
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
 from knooppunt.core import sql
-from knooppunt.organisations.models import AgreementKind, Organisation
+from knooppunt.organisations.models import Organisation
 from knooppunt.testing.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,16 +76,14 @@ def test_the_device_lock_creates_the_device_once():
 
 
 def test_the_agreements_check_agrees_with_the_list_of_missing_ones():
-    signed = OrganisationFactory()
-    unsigned = OrganisationFactory(agreements_signed=False)
-    assert AgreementKind.objects.filter(organisation_type=unsigned.type).exists()
-    for organisation in (signed, unsigned):
-        fresh = Organisation.objects.get(pk=organisation.pk)
-        assert fresh.has_all_agreements() == (
-            not Organisation.objects.get(pk=organisation.pk).missing_agreements()
-        )
-    assert Organisation.objects.get(pk=signed.pk).has_all_agreements()
-    assert not Organisation.objects.get(pk=unsigned.pk).has_all_agreements()
+    signed, unsigned = OrganisationFactory(), OrganisationFactory(agreements_signed=False)
+
+    def fresh(organisation):  # a new instance each time: both answers are remembered per instance
+        return Organisation.objects.get(pk=organisation.pk)
+
+    assert fresh(signed).has_all_agreements() and fresh(signed).missing_agreements() == []
+    assert not fresh(unsigned).has_all_agreements()
+    assert fresh(unsigned).missing_agreements()  # the kinds the gate page names
 
 
 def test_two_login_names_differing_only_in_case_are_not_silently_picked_from():
