@@ -31,6 +31,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench.environment import django_environment
 from bench.report import Figure
 
 TITLE = "Login: password + verification code"
@@ -80,13 +81,7 @@ class Database:
 def _environment(folder: Path, database_url: str) -> dict:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "knooppunt.conf.settings",
-        "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-        "DEBUG": "0",
-        "KNOOPPUNT_SECURE": "0",  # plain HTTP on the loopback; TLS is the proxy's job
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "KNOOPPUNT_VAR_DIR": str(folder),
+        **django_environment(database_url, str(folder), allowed_hosts="127.0.0.1"),
         "KNOOPPUNT_SMS_BACKEND": "file",
         "KNOOPPUNT_SMS_FILE_PATH": str(folder / "sms"),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

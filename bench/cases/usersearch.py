@@ -28,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.environment import django_environment
 from bench.report import Figure
 
 TITLE = "Gebruikers: zoeken in een grote populatie"
@@ -204,17 +205,12 @@ def _section(results: dict, users: int) -> str:
 
 
 def worker(kind: str, url: str, users: int) -> dict:
+    var_dir = os.environ.get("KNOOPPUNT_VAR_DIR") or str(ROOT / "var" / "bench")
     os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="knooppunt.conf.settings",
-        DEBUG="0",
-        KNOOPPUNT_SECURE="0",
-        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        django_environment(url, var_dir, allowed_hosts="testserver,127.0.0.1,localhost"),
         DATABASE_CONN_MAX_AGE="600",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    os.environ.setdefault("KNOOPPUNT_VAR_DIR", str(ROOT / "var" / "bench"))
     (Path(os.environ["KNOOPPUNT_VAR_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
     import django
 
@@ -426,31 +422,22 @@ def _generate(users: int, *, seed: int) -> None:
         big.products.set(Product.objects.all())
         for kind in big.required_agreement_kinds():
             Agreement.objects.create(organisation=big, kind=kind, signed_on=now.date())
-        admin = User(
-            username="bench.admin",
-            voorletters="B",
-            voornaam="Bench",
-            achternaam="Beheerder",
-            email="bench.admin@bench.example",
-            organisation=big,
-            status=Status.ACTIVE,
-            is_administrator=True,
-            password=password,
-            last_login=now,
-        )
-        operator = User(
-            username="bench.operator",
-            voorletters="B",
-            voornaam="Bench",
-            achternaam="Operator",
-            email="bench.operator@bench.example",
-            organisation=operator_org,
-            status=Status.ACTIVE,
-            password=password,
-            last_login=now,
-        )
-        admin.save()
-        operator.save()
+        for name, organisation, achternaam in (
+            ("admin", big, "Beheerder"),  # administrator of the largest organisation
+            ("operator", operator_org, "Operator"),
+        ):
+            User.objects.create(
+                username=f"bench.{name}",
+                voorletters="B",
+                voornaam="Bench",
+                achternaam=achternaam,
+                email=f"bench.{name}@bench.example",
+                organisation=organisation,
+                status=Status.ACTIVE,
+                is_administrator=name == "admin",
+                password=password,
+                last_login=now,
+            )
 
     # Organisation of each generated user: the largest first, the rest spread at random.
     assignment = [big.pk] * (largest - 1)
