@@ -2,6 +2,7 @@
 before it on pages with JavaScript, an absolute maximum, secure cookie settings."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -149,6 +150,17 @@ def test_session_store_keeps_sessions_in_the_database_and_survives_a_key_collisi
     assert SessionStore(first.session_key)["x"] == 1
     second.delete()
     assert not Session.objects.filter(session_key="b" * 32).exists()
+
+
+def test_a_new_session_key_is_160_random_bits_in_the_whole_column():
+    from django.contrib.sessions.models import Session
+
+    from knooppunt.accounts.sessions import SessionStore
+
+    width = Session._meta.get_field("session_key").max_length
+    keys = {SessionStore()._get_new_session_key() for _ in range(200)}
+    assert len(keys) == 200
+    assert all(re.fullmatch(f"[0-9a-f]{{{width}}}", key) for key in keys)
 
 
 def test_a_new_session_id_is_written_once_with_everything_the_request_added():
