@@ -478,11 +478,11 @@ def run() -> tuple[list[Figure], str]:
         f"{workers} gunicorn workers on {database.kind}; ceiling {ceiling:.1f} Argon2 "
         f"verifies/s with {workers} processes; ratio {ratio:.2f}. The workers spent "
         f"{cpu_per_login * 1000:.0f} ms of CPU per login against {cpu_per_verify * 1000:.0f} ms "
-        "for a bare verify: a figure that, unlike the ratio, does not move with the machine's "
-        "other load (the database server's own CPU is not in it). Every login costs exactly one "
-        "Argon2 verify; what it costs beyond that (two session-id cycles, two audit events, the "
-        "lockout bookkeeping, the code's device row, four page renders) is the gap to the "
-        "ceiling. The machine's 2 cores are shared with the load generator and anything else "
-        "running, so figures vary between runs."
+        "for a bare verify: a figure that moves less than the ratio with the machine's other "
+        "load, though still by a few percent (the database server's own CPU is not in it). Every "
+        "login costs exactly one Argon2 verify; what it costs beyond that (two session-id "
+        "cycles, two audit events, the lockout bookkeeping, the code's device row, four page "
+        "renders) is the gap to the ceiling. The machine's 2 cores are shared with the load "
+        "generator and anything else running, so figures vary between runs."
     )
     return figures, section
