@@ -41,7 +41,7 @@ PASSWORD = "Bench!Wachtwoord42"
 STEPS = ("GET login page", "POST credentials", "POST code", "GET dashboard")
 ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 CEILING_SECONDS = 4
-RECEIVE_TIMEOUT = struct.pack("ll", 60, 0)  # struct timeval: 60 s
+SOCKET_TIMEOUT = struct.pack("ll", 60, 0)  # struct timeval: 60 s
 
 
 def _workers() -> int:
@@ -228,9 +228,10 @@ class Browser:
             ]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            # A blocking socket with the kernel's receive timeout: Python's own socket timeout
-            # would add a poll() before every send and receive.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, RECEIVE_TIMEOUT)
+            # A blocking socket with the kernel's timeouts (on Linux the send timeout also limits
+            # connect): Python's own socket timeout would add a poll() before every call.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, SOCKET_TIMEOUT)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, SOCKET_TIMEOUT)
             sock.connect(("127.0.0.1", self.port))
             sock.sendall(request)
             received = b""
@@ -258,7 +259,10 @@ class Browser:
 
     @staticmethod
     def _more(sock) -> bytes:
-        chunk = sock.recv(65536)
+        try:
+            chunk = sock.recv(65536)
+        except BlockingIOError:  # how the kernel's receive timeout shows itself
+            raise TimeoutError("no answer from the server within 60 s") from None
         if not chunk:
             raise EOFError("connection closed")
         return chunk
