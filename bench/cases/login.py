@@ -31,6 +31,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.environment import django_environment
 from bench.report import Figure
@@ -308,7 +309,17 @@ def _login(port: int, sms: Path, n: int, timings: dict[str, list[float]]) -> Non
         timings[step].append(span)
 
 
-def _run_clients(port: int, sms: Path, clients: int, seconds: float):
+class Round(NamedTuple):
+    """One round of logins: how many, in how long, and the load generator's CPU for them."""
+
+    logins: int
+    seconds: float
+    timings: dict[str, list[float]]
+    errors: list[str]
+    client_cpu: float  # seconds, all logins of the round together
+
+
+def _run_clients(port: int, sms: Path, clients: int, seconds: float) -> Round:
     timings: dict[str, list[float]] = {step: [] for step in STEPS}
     errors: list[str] = []
     count = [0] * clients
@@ -330,14 +341,13 @@ def _run_clients(port: int, sms: Path, clients: int, seconds: float):
     for thread in threads:
         thread.join()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    logins = sum(count)
-    return logins / elapsed, logins, timings, errors, cpu / max(logins, 1)
+    return Round(sum(count), elapsed, timings, errors, cpu)
 
 
 # --- the ceiling -----------------------------------------------------------------------------
 
 
-def _verify_loop(args) -> int:
+def _verify_loop(args) -> tuple[int, float]:
     encoded, seconds = args
     from argon2 import PasswordHasher
 
@@ -391,9 +401,8 @@ def run() -> tuple[list[Figure], str]:
         ceilings.append(_ceiling(encoded, workers, CEILING_SECONDS))
         for _round in range(rounds):
             cpu_before = _cpu_seconds(pids)
-            measured = _run_clients(port, folder / "sms", clients, seconds / rounds)
+            rounds_done.append(_run_clients(port, folder / "sms", clients, seconds / rounds))
             worker_cpu += _cpu_seconds(pids) - cpu_before
-            rounds_done.append(measured)
             ceilings.append(_ceiling(encoded, workers, CEILING_SECONDS))
         rss = _worker_rss_mib(server.pid)
     finally:
@@ -402,23 +411,20 @@ def run() -> tuple[list[Figure], str]:
             server.wait(timeout=30)
         database.drop()
         shutil.rmtree(folder, ignore_errors=True)
-    errors = [error for *_rest, round_errors, _cpu in rounds_done for error in round_errors]
+    errors = [error for done in rounds_done for error in done.errors]
     if errors:
         raise RuntimeError(f"{len(errors)} client(s) failed: {errors[:3]}")
-    logins = sum(done for _rate, done, *_rest in rounds_done)
-    elapsed = sum(done / rate_ for rate_, done, *_rest in rounds_done if done)
-    rate = logins / elapsed
-    timings = {
-        step: [t for _r, _d, times, *_ in rounds_done for t in times[step]] for step in STEPS
-    }
-    client_cpu = sum(cpu * done for _r, done, _t, _e, cpu in rounds_done) / max(logins, 1)
+    logins = sum(done.logins for done in rounds_done)
+    rate = logins / sum(done.seconds for done in rounds_done)
+    timings = {step: [t for done in rounds_done for t in done.timings[step]] for step in STEPS}
+    client_cpu = sum(done.client_cpu for done in rounds_done) / max(logins, 1)
     cpu_per_login = worker_cpu / max(logins, 1)
     ceiling = statistics.mean(rate_ for rate_, _cpu in ceilings)
     cpu_per_verify = statistics.mean(cpu for _rate, cpu in ceilings)
     ratio = rate / ceiling
     per_round = [
-        measured[0] / statistics.mean([ceilings[i][0], ceilings[i + 1][0]])
-        for i, measured in enumerate(rounds_done)
+        done.logins / done.seconds / statistics.mean([ceilings[i][0], ceilings[i + 1][0]])
+        for i, done in enumerate(rounds_done)
     ]
     print(
         f"login: {rate:.1f} logins/s ({logins} in {seconds:.0f} s, {clients} clients, "
