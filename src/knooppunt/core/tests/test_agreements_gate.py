@@ -60,3 +60,13 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_pages_a_gate_leaves_open_are_the_named_ones_and_static_files(settings):
+    from knooppunt.core.http import is_open_path
+    from knooppunt.core.middleware import ALWAYS_OPEN
+
+    assert is_open_path(reverse("accounts:logout"), ALWAYS_OPEN)
+    assert is_open_path(settings.STATIC_URL + "css/knooppunt.css", ALWAYS_OPEN)
+    assert not is_open_path(reverse("core:welcome"), ALWAYS_OPEN)
+    assert not is_open_path(reverse("accounts:logout") + "extra/", ALWAYS_OPEN)

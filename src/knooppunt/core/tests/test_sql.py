@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -73,6 +73,14 @@ def test_the_device_lock_creates_the_device_once():
     again = LoginCodeDevice.locked_for(user)
     assert first.pk == again.pk
     assert LoginCodeDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_device_that_disappears_during_a_login_is_an_error_not_a_silent_no_op():
+    user = UserFactory()
+    device = LoginCodeDevice.locked_for(user)
+    LoginCodeDevice.objects.filter(pk=device.pk).delete()  # e.g. the account erased meanwhile
+    with pytest.raises(DatabaseError):
+        device.new_code("sms")
 
 
 def test_the_agreements_check_agrees_with_the_list_of_missing_ones():
