@@ -3,6 +3,7 @@ transaction, so the event exists exactly when the change does."""
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -77,9 +78,28 @@ def _lock_head(cursor) -> tuple[int, str]:
 
 
 def client_ip(request) -> str | None:
+    """The client's address: for the audit trail and for the lockout's count per address.
+
+    Behind our own proxies (KNOOPPUNT_PROXY_COUNT of them), REMOTE_ADDR is the nearest proxy's
+    address, the same for everyone: counting failures by it would let a few dozen wrong passwords
+    lock every user out. Each proxy appends the address it was connected from to
+    X-Forwarded-For, so the client's is the entry the outermost proxy wrote, the Nth from the
+    right. Entries left of it are whatever the client sent and are never trusted. A request
+    that did not pass all the proxies (too few entries, or no address there) keeps REMOTE_ADDR.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.KNOOPPUNT_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
 
 
 def record(

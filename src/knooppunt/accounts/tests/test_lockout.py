@@ -19,11 +19,13 @@ WRONG = "Fout!Wachtwoord1"
 LOCKED = "Er is te vaak een onjuist wachtwoord ingevuld"
 
 
-def _post(client, username, password=WRONG, address="192.0.2.10"):
+def _post(client, username, password=WRONG, address="192.0.2.10", forwarded_for=None):
+    extra = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
     return client.post(
         reverse("accounts:login"),
         {"username": username, "password": password},
         REMOTE_ADDR=address,
+        **extra,
     )
 
 
@@ -114,6 +116,58 @@ def test_many_failures_from_one_address_throttle_that_address(client, settings):
         # Another address is not affected.
         other = _post(client, "collega", TEST_PASSWORD, address="198.51.100.7")
         assert other.status_code == 302
+
+
+PROXY = "10.0.0.2"  # the address every request has when it comes through our proxy
+
+
+def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(client, settings):
+    """Through the proxy every request has the proxy's address; counting by that would let a few
+    dozen wrong passwords from anywhere lock everyone out."""
+    settings.KNOOPPUNT_PROXY_COUNT = 1
+    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
+    UserFactory(username="collega")
+    with time_machine.travel(START, tick=False):
+        for n in range(8):
+            _post(client, f"naam{n % 3}", address=PROXY, forwarded_for="203.0.113.5")
+        throttled = _post(
+            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="203.0.113.5"
+        )
+        assert throttled.status_code == 429
+        colleague = _post(
+            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="198.51.100.7"
+        )
+        assert colleague.status_code == 302
+    failures = AuditEvent.objects.filter(action="login.failed")
+    assert set(failures.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+
+
+def test_behind_a_proxy_an_address_the_client_made_up_is_not_believed(client, settings):
+    """The proxy appends the address it saw; what the client put before it is not trusted."""
+    settings.KNOOPPUNT_PROXY_COUNT = 1
+    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
+    UserFactory(username="collega")
+    with time_machine.travel(START, tick=False):
+        for n in range(8):
+            forged = f"198.51.100.{n}, 203.0.113.5"
+            _post(client, f"naam{n % 3}", address=PROXY, forwarded_for=forged)
+        again = _post(
+            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="9.9.9.9, 203.0.113.5"
+        )
+        assert again.status_code == 429
+
+
+def test_without_a_proxy_the_header_is_ignored(client, settings):
+    """Not behind a proxy (the default), X-Forwarded-For is only what the client claims."""
+    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
+    UserFactory(username="collega")
+    with time_machine.travel(START, tick=False):
+        for n in range(8):
+            _post(client, f"naam{n % 3}", forwarded_for=f"198.51.100.{n}")
+        dodge = _post(client, "collega", TEST_PASSWORD, forwarded_for="198.51.100.200")
+        assert dodge.status_code == 429
+    failures = AuditEvent.objects.filter(action="login.failed")
+    assert set(failures.values_list("ip_address", flat=True)) == {"192.0.2.10"}
 
 
 def test_a_few_typos_behind_one_address_do_not_lock_colleagues(client):
