@@ -7,10 +7,10 @@ database on the server of DATABASE_URL when that is set, else a temporary SQLite
 ceiling is measured in the same run: bare Argon2 verifies per second, one process per worker,
 while the idle server waits. The machine's speed drifts (its cores are shared), so the logins run
 in rounds with a ceiling measurement before the first and after each (the mean of all is the
-baseline; the ratio of each round against the ceilings on either side is in the note). The
-ratio of single rounds of the same code spreads by about ±0.05 on this machine, so the run is
-cut into many short rounds: the more often the ceiling is measured, the better it follows the
-drift, and the mean of ten rounds moves about a third as much as one round.
+baseline; the ratio of each round against the ceilings on either side is in the note). Single
+rounds of the same code spread widely on this machine (5-s rounds from 0.58 to 0.72 in one
+series), so the run is cut into many short rounds: the more often the ceiling is measured, the
+better it follows the drift, and the more rounds, the less the run's figure moves.
 
 Size: BENCH_LOGIN_SECONDS (default 80) of measurement in BENCH_LOGIN_ROUNDS (default 10) rounds,
 BENCH_LOGIN_CLIENTS concurrent clients (default two per worker, so a worker never waits for a

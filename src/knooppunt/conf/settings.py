@@ -195,12 +195,13 @@ SECURE_SSL_REDIRECT = config("KNOOPPUNT_SSL_REDIRECT", _secure, cast=bool)
 SECURE_HSTS_SECONDS = config("KNOOPPUNT_HSTS_SECONDS", 31536000 if _secure else 0, cast=int)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _secure
 SECURE_HSTS_PRELOAD = _secure
-_behind_proxy = config("KNOOPPUNT_BEHIND_PROXY", False, cast=bool)
-if _behind_proxy:
+KNOOPPUNT_BEHIND_PROXY = config("KNOOPPUNT_BEHIND_PROXY", False, cast=bool)
+if KNOOPPUNT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies of our own append to X-Forwarded-For: the client's address is the entry the
-# outermost of them wrote (audit.services.client_ip). 0: the header is ignored.
-KNOOPPUNT_PROXY_COUNT = config("KNOOPPUNT_PROXY_COUNT", 1 if _behind_proxy else 0, cast=int)
+# outermost of them wrote (audit.services.client_ip). 0: the header is ignored. Opt-in: only
+# a proxy that appends to the header makes it trustworthy (the check audit.W001 reminds).
+KNOOPPUNT_PROXY_COUNT = config("KNOOPPUNT_PROXY_COUNT", 0, cast=int)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

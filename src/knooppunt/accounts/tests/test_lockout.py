@@ -155,6 +155,8 @@ def test_behind_a_proxy_an_address_the_client_made_up_is_not_believed(client, se
             client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="9.9.9.9, 203.0.113.5"
         )
         assert again.status_code == 429
+    failures = AuditEvent.objects.filter(action="login.failed")
+    assert set(failures.values_list("ip_address", flat=True)) == {"203.0.113.5"}
 
 
 def test_without_a_proxy_the_header_is_ignored(client, settings):
