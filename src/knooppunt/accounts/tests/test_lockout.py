@@ -121,42 +121,41 @@ def test_many_failures_from_one_address_throttle_that_address(client, settings):
 PROXY = "10.0.0.2"  # the address every request has when it comes through our proxy
 
 
-def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(client, settings):
+@pytest.fixture
+def behind_proxy(settings):
+    settings.KNOOPPUNT_PROXY_COUNT = 1
+    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
+    UserFactory(username="collega")
+
+
+def _via_proxy(client, username, forwarded_for, password=WRONG):
+    return _post(client, username, password, address=PROXY, forwarded_for=forwarded_for)
+
+
+def _failure_addresses() -> set[str]:
+    failures = AuditEvent.objects.filter(action="login.failed")
+    return set(failures.values_list("ip_address", flat=True))
+
+
+def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(client, behind_proxy):
     """Through the proxy every request has the proxy's address; counting by that would let a few
     dozen wrong passwords from anywhere lock everyone out."""
-    settings.KNOOPPUNT_PROXY_COUNT = 1
-    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
-    UserFactory(username="collega")
     with time_machine.travel(START, tick=False):
         for n in range(8):
-            _post(client, f"naam{n % 3}", address=PROXY, forwarded_for="203.0.113.5")
-        throttled = _post(
-            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="203.0.113.5"
-        )
-        assert throttled.status_code == 429
-        colleague = _post(
-            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="198.51.100.7"
-        )
-        assert colleague.status_code == 302
-    failures = AuditEvent.objects.filter(action="login.failed")
-    assert set(failures.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+            _via_proxy(client, f"naam{n % 3}", "203.0.113.5")
+        assert _via_proxy(client, "collega", "203.0.113.5", TEST_PASSWORD).status_code == 429
+        assert _via_proxy(client, "collega", "198.51.100.7", TEST_PASSWORD).status_code == 302
+    assert _failure_addresses() == {"203.0.113.5"}
 
 
-def test_behind_a_proxy_an_address_the_client_made_up_is_not_believed(client, settings):
+def test_behind_a_proxy_an_address_the_client_made_up_is_not_believed(client, behind_proxy):
     """The proxy appends the address it saw; what the client put before it is not trusted."""
-    settings.KNOOPPUNT_PROXY_COUNT = 1
-    settings.KNOOPPUNT_LOCKOUT_IP_FAILURES = 8
-    UserFactory(username="collega")
     with time_machine.travel(START, tick=False):
         for n in range(8):
-            forged = f"198.51.100.{n}, 203.0.113.5"
-            _post(client, f"naam{n % 3}", address=PROXY, forwarded_for=forged)
-        again = _post(
-            client, "collega", TEST_PASSWORD, address=PROXY, forwarded_for="9.9.9.9, 203.0.113.5"
-        )
+            _via_proxy(client, f"naam{n % 3}", f"198.51.100.{n}, 203.0.113.5")
+        again = _via_proxy(client, "collega", "9.9.9.9, 203.0.113.5", TEST_PASSWORD)
         assert again.status_code == 429
-    failures = AuditEvent.objects.filter(action="login.failed")
-    assert set(failures.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    assert _failure_addresses() == {"203.0.113.5"}
 
 
 def test_without_a_proxy_the_header_is_ignored(client, settings):
@@ -168,8 +167,7 @@ def test_without_a_proxy_the_header_is_ignored(client, settings):
             _post(client, f"naam{n % 3}", forwarded_for=f"198.51.100.{n}")
         dodge = _post(client, "collega", TEST_PASSWORD, forwarded_for="198.51.100.200")
         assert dodge.status_code == 429
-    failures = AuditEvent.objects.filter(action="login.failed")
-    assert set(failures.values_list("ip_address", flat=True)) == {"192.0.2.10"}
+    assert _failure_addresses() == {"192.0.2.10"}
 
 
 def test_a_few_typos_behind_one_address_do_not_lock_colleagues(client):
