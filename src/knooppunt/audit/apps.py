@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "knooppunt.audit"
     verbose_name = _("Logboek")
-
-    def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)

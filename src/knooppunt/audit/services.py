@@ -3,7 +3,6 @@ transaction, so the event exists exactly when the change does."""
 
 import hashlib
 import hmac
-import ipaddress
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -13,6 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from knooppunt.core import sql
+from knooppunt.core.http import client_ip
 
 from .models import AuditChainHead, AuditEvent, Outcome
 
@@ -75,48 +75,6 @@ def _lock_head(cursor) -> tuple[int, str]:
         cursor.execute(_statements()["head"])
         row = cursor.fetchone()
     return row[0], row[1]
-
-
-def client_ip(request) -> str | None:
-    """The client's address: for the audit trail and for the lockout's count per address.
-
-    Behind our own proxies (KNOOPPUNT_PROXY_COUNT of them), REMOTE_ADDR is the nearest proxy's
-    address, the same for everyone: counting failures by it would let a few dozen wrong passwords
-    lock every user out. Each proxy appends the address it was connected from to
-    X-Forwarded-For, so the client's is the entry the outermost proxy wrote, the Nth from the
-    right. Entries left of it are whatever the client sent and are never trusted. Without the
-    header, or with fewer entries than proxies or no address there, REMOTE_ADDR is kept. Only
-    proxies that append to the header, and an app that cannot be reached around them, make
-    this sound; so it is off unless KNOOPPUNT_PROXY_COUNT is set.
-    """
-    if request is None:
-        return None
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.KNOOPPUNT_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    if len(hops) < proxies:
-        return remote
-    return _address(hops[-proxies]) or remote
-
-
-def _address(text: str) -> str | None:
-    """An address as a proxy may write it, normalised for the database: bare or with a port
-    ("192.0.2.1:443", "[2001:db8::1]:443"); an IPv4-mapped IPv6 address as IPv4; no IPv6 zone
-    (PostgreSQL's inet refuses one). None if it is no address."""
-    text = text.strip()
-    if text.startswith("["):
-        text = text[1:].partition("]")[0]
-    elif text.count(":") == 1:
-        text = text.partition(":")[0]
-    try:
-        address = ipaddress.ip_address(text.partition("%")[0])
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return str(address.ipv4_mapped)
-    return str(address)
 
 
 def record(

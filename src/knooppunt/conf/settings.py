@@ -174,7 +174,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked 15 minutes, not 
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail already
 AXES_ENABLE_ADMIN = False  # the operator unlocks from the user page of the console
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "knooppunt.audit.services.client_ip"  # the address the audit trail shows
+AXES_CLIENT_IP_CALLABLE = "knooppunt.core.http.client_ip"  # the address the audit trail shows
 
 # Sessions: stored in the database, so app processes stay stateless.
 SESSION_ENGINE = "knooppunt.accounts.sessions"  # database sessions, fewer queries per login
@@ -199,8 +199,8 @@ KNOOPPUNT_BEHIND_PROXY = config("KNOOPPUNT_BEHIND_PROXY", False, cast=bool)
 if KNOOPPUNT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies of our own append to X-Forwarded-For: the client's address is the entry the
-# outermost of them wrote (audit.services.client_ip). 0: the header is ignored. Opt-in: only
-# a proxy that appends to the header makes it trustworthy (the check audit.W001 reminds).
+# outermost of them wrote (core.http.client_ip). 0: the header is ignored. Opt-in: only
+# a proxy that appends to the header makes it trustworthy (the check core.W001 reminds).
 KNOOPPUNT_PROXY_COUNT = config("KNOOPPUNT_PROXY_COUNT", 0, cast=int)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

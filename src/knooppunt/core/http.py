@@ -1,5 +1,6 @@
-"""Request helpers shared by the login flows and the middlewares."""
+"""Request helpers shared by the login flows, the middlewares, the audit trail and the lockout."""
 
+import ipaddress
 from functools import cache
 
 from django.conf import settings
@@ -26,3 +27,45 @@ def is_open_path(path: str, names: tuple[str, ...]) -> bool:
 def _paths(names: tuple[str, ...]) -> frozenset[str]:
     # Reversed at the first request, not at import (the URLconf may not be loaded yet).
     return frozenset(reverse(name) for name in names)
+
+
+def client_ip(request) -> str | None:
+    """The client's address: for the audit trail and for the lockout's count per address.
+
+    Behind our own proxies (KNOOPPUNT_PROXY_COUNT of them), REMOTE_ADDR is the nearest proxy's
+    address, the same for everyone: counting failures by it would let a few dozen wrong passwords
+    lock every user out. Each proxy appends the address it was connected from to
+    X-Forwarded-For, so the client's is the entry the outermost proxy wrote, the Nth from the
+    right. Entries left of it are whatever the client sent and are never trusted. Without the
+    header, or with fewer entries than proxies or no address there, REMOTE_ADDR is kept. Only
+    proxies that append to the header, and an app that cannot be reached around them, make
+    this sound; so it is off unless KNOOPPUNT_PROXY_COUNT is set.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.KNOOPPUNT_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if len(hops) < proxies:
+        return remote
+    return _address(hops[-proxies]) or remote
+
+
+def _address(text: str) -> str | None:
+    """An address as a proxy may write it, normalised for the database: bare or with a port
+    ("192.0.2.1:443", "[2001:db8::1]:443"); an IPv4-mapped IPv6 address as IPv4; no IPv6 zone
+    (PostgreSQL's inet refuses one). None if it is no address."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)

@@ -14,7 +14,7 @@ def client_address_behind_proxy(app_configs, **kwargs):
                 hint="Let the proxy append the client's address to X-Forwarded-For (nginx: "
                 "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) and set "
                 "KNOOPPUNT_PROXY_COUNT to the number of such proxies.",
-                id="audit.W001",
+                id="core.W001",
             )
         ]
     return []

@@ -1,10 +1,10 @@
-"""The client's address behind our own proxies (audit.services.client_ip)."""
+"""The client's address behind our own proxies (core.http.client_ip)."""
 
 import pytest
 from django.core import checks
 from django.test import RequestFactory
 
-from knooppunt.audit.services import client_ip
+from knooppunt.core.http import client_ip
 
 
 def _request(remote="10.0.0.2", forwarded_for=None):
@@ -52,4 +52,4 @@ def test_a_proxy_without_a_proxy_count_is_warned_about(settings, behind_proxy, p
     settings.KNOOPPUNT_BEHIND_PROXY = bool(behind_proxy)
     settings.KNOOPPUNT_PROXY_COUNT = proxies
     ids = [message.id for message in checks.run_checks()]
-    assert ("audit.W001" in ids) is warned
+    assert ("core.W001" in ids) is warned
