@@ -10,6 +10,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
 
+from knooppunt.access.principals import Principal
 from knooppunt.core import sql
 
 
@@ -54,9 +55,6 @@ class UserManager(BaseUserManager):
         Organisation = self.model._meta.get_field("organisation").related_model
         user.organisation = sql.instance(Organisation, row, start=sql.width(self.model))
         return user
-
-    def not_deleted(self):
-        return self.exclude(status=Status.DELETED)
 
 
 @cache
@@ -176,21 +174,28 @@ class User(AbstractBaseUser):
 
     @property
     def is_staff(self) -> bool:
-        """Staff of the operator organisation use the operator console."""
+        """Staff of the operator organisation use the operator console (whose own base classes
+        ask the authorisation module; this flag only answers Django's templates)."""
         return self.is_active and self.organisation.is_operator
 
     is_superuser = False
 
     def has_perm(self, perm, obj=None) -> bool:
-        from knooppunt.access import rules
-
-        return rules.can(self, "operator.console")
+        """Django's permission system is not used: every decision is the authorisation
+        module's (knooppunt.access.rules), and the console asks it in its own base classes."""
+        return False
 
     def has_perms(self, perm_list, obj=None) -> bool:
-        return all(self.has_perm(p, obj) for p in perm_list)
+        return False
 
     def has_module_perms(self, app_label) -> bool:
-        return self.has_perm(app_label)
+        return False
+
+    def as_principal(self) -> Principal:
+        """This user as the authorisation module and the audit trail see it."""
+        from .principals import principal_for_user
+
+        return principal_for_user(self)
 
     def password_expires_at(self):
         if self.password_changed_at is None:

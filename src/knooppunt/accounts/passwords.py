@@ -6,9 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,25 +121,16 @@ def _user_for_token(token: str) -> User | None:
 
 
 def send_invitation(user: User) -> None:
-    """Portero 1/3.2: instructions, login name, a set-password link and the portal's address."""
-    _send_link_mail(user, PasswordLinkPurpose.INVITATION, "invitation")
+    """Queue the invitation mail (accounts.mails) in the caller's transaction."""
+    from knooppunt.jobs.mail import send_later
+
+    send_later(
+        "accounts.invitation", user.email, organisation_id=user.organisation_id, user=user.pk
+    )
 
 
 def send_reset(user: User) -> None:
-    """'Wachtwoord aanvragen': a 'Nieuw wachtwoord instellen' link."""
-    _send_link_mail(user, PasswordLinkPurpose.RESET, "reset")
+    """Queue a 'Wachtwoord aanvragen' mail (accounts.mails) in the caller's transaction."""
+    from knooppunt.jobs.mail import send_later
 
-
-def _send_link_mail(user: User, purpose: str, template: str) -> None:
-    context = {
-        "user": user,
-        "link": create_link(user, purpose),
-        "portal_url": settings.KNOOPPUNT_BASE_URL + "/",
-        "hours": int(settings.KNOOPPUNT_PASSWORD_LINK_VALIDITY.total_seconds() // 3600),
-    }
-    send_mail(
-        subject=render_to_string(f"accounts/email/{template}_subject.txt", context).strip(),
-        message=render_to_string(f"accounts/email/{template}.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    send_later("accounts.reset", user.email, organisation_id=user.organisation_id, user=user.pk)

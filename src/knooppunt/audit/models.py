@@ -1,7 +1,14 @@
-"""The tamper-evident audit trail of SPEC 8: each record carries an HMAC over itself and its
-predecessor's hash, and a one-row head remembers the last hash so a deleted tail shows too."""
+"""The tamper-evident audit trail of SPEC 8.
+
+An event is written in its caller's transaction with a keyed MAC over its own content, and
+without a place in the chain: concurrent audited transactions never wait for each other. Right
+after commit (and in a periodic job) a short sealing step gives the committed events the next
+gapless sequence numbers and chains each to its predecessor; the one-row head keeps the last
+number and hash, under a MAC of its own, so that a cut-off tail shows too (docs/decisions.md).
+"""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +22,7 @@ class Outcome(models.TextChoices):
 class AuditEvent(models.Model):
     timestamp = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     # Snapshots rather than only foreign keys: the trail outlives purged users and organisations.
+    actor_kind = models.CharField(_("soort actor"), max_length=12, blank=True)
     actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("gebruiker"), max_length=150, blank=True)
     organisation_id = models.BigIntegerField(
@@ -29,24 +37,38 @@ class AuditEvent(models.Model):
         _("uitkomst"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
     )
     details = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The webservice call's X-B3-TraceId, so an integrator's trace finds its events.
+    trace_id = models.CharField(_("trace-id"), max_length=32, blank=True)
+    # HMAC over the fields above, written with the event.
+    mac = models.CharField(max_length=64)
+    # The chain, written by the sealing step: position, predecessor's hash, own hash.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("logboekregel")
         verbose_name_plural = _("logboek")
         ordering = ["-id"]
+        indexes = [
+            # The sealing step's question "what is not chained yet?" stays cheap.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unsealed"),
+            models.Index(fields=["organisation_id", "-id"], name="audit_org_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.timestamp:%d-%m-%Y %H:%M} {self.action} {self.object_repr}"
 
 
 class AuditChainHead(models.Model):
-    """Exactly one row (pk=1): the last record's id and hash; locked while appending."""
+    """Exactly one row (pk=1): the last sealed position and hash, locked only while sealing."""
 
-    last_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
-    count = models.BigIntegerField(default=0)
+    # HMAC over last_seq and last_hash: a head moved back to hide a cut-off tail does not verify.
+    mac = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.count} regels, laatste {self.last_id}"
+        return f"{self.last_seq} regels"

@@ -1,24 +1,39 @@
-"""Writing and verifying the audit chain. Every audited change calls `record()` inside its own
-transaction, so the event exists exactly when the change does."""
+"""Writing, sealing and verifying the audit trail.
 
+Every audited change calls `record()` inside its own transaction, so the event exists exactly
+when the change does. `record()` takes no lock: the event carries a MAC over its content and no
+place in the chain yet. After the transaction commits, `seal_pending()` (and the periodic job
+`audit.seal`) gives committed events their gapless place in the chain in a short transaction of
+its own; only that step holds the head row, for a few milliseconds (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
+from knooppunt.access.principals import Actor, ActorKind, as_principal
 from knooppunt.core import sql
 from knooppunt.core.http import client_ip
 
+from . import registry
 from .models import AuditChainHead, AuditEvent, Outcome
 
 GENESIS = "0" * 64
-CHAINED_FIELDS = (
+CONTENT_FIELDS = (
     "timestamp",
+    "actor_kind",
     "actor_id",
     "actor_username",
     "organisation_id",
@@ -29,58 +44,62 @@ CHAINED_FIELDS = (
     "ip_address",
     "outcome",
     "details",
+    "trace_id",
+)
+SEAL_BATCH = 500
+
+checkpoints = logging.getLogger("knooppunt.audit.checkpoints")
+
+# The actions recorded in the current service call (see core.doors).
+recorded: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "knooppunt_recorded", default=None
 )
 
 
-def _digest(event: AuditEvent, prev_hash: str) -> str:
-    payload = {name: getattr(event, name) for name in CHAINED_FIELDS}
-    payload["timestamp"] = event.timestamp.isoformat()
-    payload["id"] = event.pk
+def _key() -> bytes:
+    return settings.KNOOPPUNT_AUDIT_KEY.encode()
+
+
+def content_mac(values: dict[str, Any]) -> str:
+    """HMAC over an event's content, with the timestamp as ISO text and JSON sorted by key."""
+    payload = dict(values)
+    stamp = payload["timestamp"]
+    payload["timestamp"] = stamp.isoformat() if isinstance(stamp, datetime.datetime) else stamp
     body = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-    key = settings.KNOOPPUNT_AUDIT_KEY.encode()
-    return hmac.new(key, f"{prev_hash}|{body}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(), body.encode(), hashlib.sha256).hexdigest()
 
 
-_EVENT_FIELDS = AuditEvent._meta.concrete_fields
+def _event_mac(event: AuditEvent) -> str:
+    return content_mac({name: getattr(event, name) for name in CONTENT_FIELDS})
+
+
+def chain_hash(prev_hash: str, seq: int, event_id: int, mac: str) -> str:
+    message = f"{prev_hash}|{seq}|{event_id}|{mac}".encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def head_mac(last_seq: int, last_hash: str) -> str:
+    return hmac.new(_key(), f"head|{last_seq}|{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.name not in ("id",)]
 
 
 @cache
-def _statements() -> dict[str, str]:
-    """Plain SQL: two events per login, each compiled anew by the ORM would cost more than the
-    three statements themselves (core.sql). Names from the models, values as parameters."""
-    head, event = sql.table(AuditChainHead), sql.table(AuditEvent)
-    last_id, last_hash = (
-        sql.column(AuditChainHead, "last_id"),
-        sql.column(AuditChainHead, "last_hash"),
-    )
-    count = sql.column(AuditChainHead, "count")
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    names = ", ".join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)
-    marks = ", ".join(["%s"] * len(_EVENT_FIELDS))
-    return {
-        "head": f"SELECT {last_id}, {last_hash} FROM {head} WHERE id = 1{lock}",  # noqa: S608
-        "insert": f"INSERT INTO {event} ({names}) VALUES ({marks})",  # noqa: S608
-        "advance": (
-            f"UPDATE {head} SET {last_id} = %s, {last_hash} = %s, {count} = {count} + 1 "  # noqa: S608
-            "WHERE id = 1"
-        ),
-    }
-
-
-def _lock_head(cursor) -> tuple[int, str]:
-    cursor.execute(_statements()["head"])
-    row = cursor.fetchone()
-    if row is None:  # an empty database (the migration creates the row; a test flush removes it)
-        AuditChainHead.objects.get_or_create(pk=1)
-        cursor.execute(_statements()["head"])
-        row = cursor.fetchone()
-    return row[0], row[1]
+def _insert_sql(vendor: str) -> str:
+    """Plain SQL (core.sql): every login writes two events. Names from the model."""
+    names = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
+    return f"INSERT INTO {sql.table(AuditEvent)} ({names}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
 
 
 def record(
     action: str,
     *,
-    actor=None,
+    actor: Actor = None,
     request=None,
     organisation=None,
     target=None,
@@ -88,18 +107,22 @@ def record(
     details: dict | None = None,
     actor_username: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. `target` is any model instance the event is about."""
+    """Write one event in the caller's transaction. `action` must be registered
+    (`audit.registry`); `target` is any model instance the event is about."""
+    registry.get(action)  # raises UnregisteredAction
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    if organisation is None and actor is not None:
-        organisation = getattr(actor, "organisation", None)
+    principal = as_principal(actor)
+    if organisation is None and principal.organisation_id is not None:
+        organisation = principal.organisation_id
     org_id = (
         organisation if isinstance(organisation, int) or organisation is None else organisation.pk
     )
     event = AuditEvent(
         timestamp=timezone.now(),
-        actor_id=getattr(actor, "pk", None),
-        actor_username=getattr(actor, "username", "") or actor_username,
+        actor_kind=principal.kind if principal.kind != ActorKind.ANONYMOUS else "",
+        actor_id=principal.id,
+        actor_username=(principal.name or actor_username)[:150],
         organisation_id=org_id,
         action=action,
         object_type=target._meta.model_name if target is not None else "",
@@ -108,24 +131,125 @@ def record(
         ip_address=client_ip(request),
         outcome=outcome,
         details=details or {},
+        trace_id=(getattr(request, "trace_id", "") or "")[:32] if request is not None else "",
     )
-    # No savepoint of its own: an event belongs to its caller's transaction, and a failure here
-    # must fail the caller's change as well (one round trip less per event, too).
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # The head row serialises writers, so the chain stays one line even under concurrency.
-        last_id, last_hash = _lock_head(cursor)
-        # Ids are assigned here, under the lock, so they are gapless: a gap is a deleted record.
-        event.pk = last_id + 1
-        event.prev_hash = last_hash
-        event.hash = _digest(event, last_hash)
-        statements = _statements()
-        cursor.execute(
-            statements["insert"],
-            [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS],
-        )
-        cursor.execute(statements["advance"], [event.pk, event.hash])
+    event.mac = _event_mac(event)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
+        event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, DEFAULT_DB_ALIAS
+    _seal_after_commit()
+    seen = recorded.get()
+    if seen is not None:
+        seen.append(action)
     return event
+
+
+def _seal_after_commit() -> None:
+    """Once per transaction: seal right after the commit (a no-op on rollback)."""
+    if connection.in_atomic_block and any(
+        entry[1] is seal_pending for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(seal_pending, robust=True)
+
+
+# --- sealing ---------------------------------------------------------------------------------
+
+
+@cache
+def _seal_statements(vendor: str) -> dict[str, str]:
+    head, event = sql.table(AuditChainHead), sql.table(AuditEvent)
+    col = lambda model, name: sql.column(model, name)  # noqa: E731
+    features = connection.features
+    lock = ""
+    if features.has_select_for_update:
+        lock = " FOR UPDATE SKIP LOCKED" if features.has_select_for_update_skip_locked else ""
+    seq, ident = col(AuditEvent, "seq"), col(AuditEvent, "id")
+    return {
+        "head": (
+            f"SELECT {col(AuditChainHead, 'last_seq')}, {col(AuditChainHead, 'last_hash')} "  # noqa: S608
+            f"FROM {head} WHERE id = 1{lock}"
+        ),
+        "head_wait": (
+            f"SELECT {col(AuditChainHead, 'last_seq')}, {col(AuditChainHead, 'last_hash')} "  # noqa: S608
+            f"FROM {head} WHERE id = 1{' FOR UPDATE' if features.has_select_for_update else ''}"
+        ),
+        "pending": (
+            f"SELECT {ident}, {col(AuditEvent, 'mac')} FROM {event} "  # noqa: S608
+            f"WHERE {seq} IS NULL ORDER BY {ident} LIMIT %s"
+        ),
+        "any_pending": f"SELECT 1 FROM {event} WHERE {seq} IS NULL LIMIT 1",  # noqa: S608
+        "chain": (
+            f"UPDATE {event} SET {seq} = %s, {col(AuditEvent, 'prev_hash')} = %s, "  # noqa: S608
+            f"{col(AuditEvent, 'hash')} = %s, {col(AuditEvent, 'sealed_at')} = %s "
+            f"WHERE {ident} = %s"
+        ),
+        "advance": (
+            f"UPDATE {head} SET {col(AuditChainHead, 'last_seq')} = %s, "  # noqa: S608
+            f"{col(AuditChainHead, 'last_hash')} = %s, {col(AuditChainHead, 'mac')} = %s, "
+            f"{col(AuditChainHead, 'sealed_at')} = %s WHERE id = 1"
+        ),
+    }
+
+
+def seal(*, wait: bool = False, limit: int = SEAL_BATCH) -> int | None:
+    """Give committed, unchained events their place in the chain, in one short transaction.
+
+    Returns how many were sealed, or None when another process holds the head right now (it
+    looks again after it lets go, so nothing is left behind). `wait` blocks for the head instead.
+    """
+    statements = _seal_statements(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statements["head_wait" if wait else "head"])
+        row = cursor.fetchone()
+        if row is None:
+            if AuditChainHead.objects.filter(pk=1).exists():
+                return None  # locked by another sealer
+            AuditChainHead.objects.create(pk=1, mac=head_mac(0, GENESIS))
+            row = (0, GENESIS)
+        last_seq, last_hash = row
+        cursor.execute(statements["pending"], [limit])
+        pending = cursor.fetchall()
+        if not pending:
+            return 0
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        updates = []
+        for event_id, mac in pending:
+            last_seq += 1
+            digest = chain_hash(last_hash, last_seq, event_id, mac)
+            updates.append((last_seq, last_hash, digest, now, event_id))
+            last_hash = digest
+        cursor.executemany(statements["chain"], updates)
+        cursor.execute(
+            statements["advance"], [last_seq, last_hash, head_mac(last_seq, last_hash), now]
+        )
+    checkpoints.info("audit sealed up to %s %s", last_seq, last_hash)
+    return len(pending)
+
+
+def has_unsealed() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_seal_statements(connection.vendor)["any_pending"])
+        return cursor.fetchone() is not None
+
+
+def seal_pending(rounds: int = 5) -> int:
+    """After a commit: seal what is waiting. When another process holds the head, it seals ours
+    (it re-reads after letting go); the periodic job catches anything left after the rounds."""
+    total = 0
+    for _round in range(rounds):
+        sealed = seal()
+        if sealed is None:
+            return total
+        total += sealed
+        if sealed < SEAL_BATCH and not has_unsealed():
+            return total
+    return total
+
+
+# --- verifying -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -134,18 +258,57 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain() -> ChainProblem | None:
-    """Return the first broken link, or None when the whole chain is intact."""
-    prev_hash, count, last_id = GENESIS, 0, 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.pk != last_id + 1 or event.prev_hash != prev_hash:
-            return ChainProblem(event.pk, "de vorige regel ontbreekt of is gewijzigd")
-        if not hmac.compare_digest(event.hash, _digest(event, prev_hash)):
-            return ChainProblem(event.pk, "de inhoud van deze regel is gewijzigd")
-        prev_hash, count, last_id = event.hash, count + 1, event.pk
+def verify(now: datetime.datetime | None = None) -> list[ChainProblem]:
+    """Every broken link, in chain order: an edited record, a missing one (by its successor),
+    a cut-off tail, a forged head, and events left unsealed longer than the bound."""
+    problems: list[ChainProblem] = []
+    prev_hash, expected = GENESIS, 1
+    sealed = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+    for event in sealed.iterator(chunk_size=2000):
+        if event.seq != expected:
+            problems.append(
+                ChainProblem(event.pk, "de regel(s) vóór deze ontbreken (volgnummer verspringt)")
+            )
+        elif event.prev_hash != prev_hash:
+            problems.append(ChainProblem(event.pk, "de vorige regel ontbreekt of is gewijzigd"))
+        if not hmac.compare_digest(event.mac, _event_mac(event)):
+            problems.append(ChainProblem(event.pk, "de inhoud van deze regel is gewijzigd"))
+        elif not hmac.compare_digest(
+            event.hash, chain_hash(event.prev_hash, event.seq, event.pk, event.mac)
+        ):
+            problems.append(ChainProblem(event.pk, "de schakel van deze regel is gewijzigd"))
+        prev_hash, expected = event.hash, event.seq + 1
+    last_seq = expected - 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
-        return None if count == 0 else ChainProblem(None, "de kop van de keten ontbreekt")
-    if head.last_hash != prev_hash or head.count != count:
-        return ChainProblem(head.last_id, "de laatste regel(s) van de keten ontbreken")
-    return None
+        if last_seq:
+            problems.append(ChainProblem(None, "de kop van de keten ontbreekt"))
+    elif not hmac.compare_digest(head.mac or "", head_mac(head.last_seq, head.last_hash)):
+        problems.append(ChainProblem(None, "de kop van de keten is gewijzigd"))
+    elif head.last_seq > last_seq:
+        problems.append(
+            ChainProblem(None, f"de laatste regel(s) van de keten ontbreken (na {last_seq})")
+        )
+    elif head.last_seq < last_seq or head.last_hash != prev_hash:
+        problems.append(ChainProblem(None, "de kop van de keten past niet bij de laatste regel"))
+    bound = (now or timezone.now()) - datetime.timedelta(
+        seconds=settings.KNOOPPUNT_AUDIT_SEAL_SECONDS
+    )
+    for event in AuditEvent.objects.filter(seq__isnull=True).order_by("id").iterator():
+        if not hmac.compare_digest(event.mac, _event_mac(event)):
+            problems.append(ChainProblem(event.pk, "de inhoud van deze regel is gewijzigd"))
+        elif event.timestamp < bound:
+            problems.append(
+                ChainProblem(
+                    event.pk,
+                    "deze regel is nog niet in de keten opgenomen, langer dan "
+                    f"{settings.KNOOPPUNT_AUDIT_SEAL_SECONDS} seconden",
+                )
+            )
+    return problems
+
+
+def verify_chain(now: datetime.datetime | None = None) -> ChainProblem | None:
+    """The first broken link, or None when the whole trail is intact."""
+    problems = verify(now)
+    return problems[0] if problems else None

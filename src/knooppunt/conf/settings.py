@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "knooppunt.usermanagement",
+    # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
+    "django_q",
+    "knooppunt.jobs",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +250,25 @@ EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, cast=bool)
 DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "Knooppunt <noreply@knooppunt.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background jobs (django-q2, database broker): `knooppunt worker` runs them, any number of
+# workers on one database. A job whose worker died is handed out again after `retry` seconds;
+# one that fails (a mail server that is down) is tried again then, up to `max_attempts`.
+Q_CLUSTER = {
+    "name": "knooppunt",
+    "orm": "default",
+    "workers": config("KNOOPPUNT_WORKER_PROCESSES", 1, cast=int),
+    "timeout": config("KNOOPPUNT_JOB_TIMEOUT", 120, cast=int),
+    "retry": config("KNOOPPUNT_JOB_RETRY", 180, cast=int),
+    "max_attempts": config("KNOOPPUNT_JOB_ATTEMPTS", 5, cast=int),
+    "ack_failures": False,  # a failed job stays queued and is retried
+    "catch_up": False,  # a schedule missed while no worker ran runs once, not once per miss
+    "save_limit": 1000,
+    "poll": 0.5,
+    "bulk": 1,
+    "label": _("Achtergrondtaken"),
+}
+KNOOPPUNT_MAIL_ATTEMPTS = config("KNOOPPUNT_MAIL_ATTEMPTS", 8, cast=int)
+
 # SMS: a small gateway interface (knooppunt.sms); `file` writes one file per message.
 KNOOPPUNT_SMS_BACKEND = config("KNOOPPUNT_SMS_BACKEND", "file")
 KNOOPPUNT_SMS_FILE_PATH = config("KNOOPPUNT_SMS_FILE_PATH", str(VAR_DIR / "sms"))
@@ -258,6 +280,8 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
+# Events are chained right after their commit; `verify_audit` reports any left unchained longer.
+KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
 
 LOGGING = {
     "version": 1,

@@ -2,15 +2,15 @@
 
 from django.db.models import QuerySet
 
-from knooppunt.access import rules
 from knooppunt.accounts.models import Status, User
+from knooppunt.accounts.selectors import users_visible_to
 
 
 def awaiting_approval(actor) -> QuerySet[User]:
     """The dashboard's "Gebruikersbeheer" tab: self-registered users of the actor's own
     organisation that its administrator has not yet approved (SPEC 3, BIDN 3.1)."""
     return (
-        rules.users_visible_to(actor)
+        users_visible_to(actor)
         .filter(
             organisation_id=actor.organisation_id,
             self_registered=True,

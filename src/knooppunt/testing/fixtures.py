@@ -11,6 +11,21 @@ import pytest
 from knooppunt.sms import backends as sms_backends
 
 
+def _register_test_actions() -> None:
+    """The audit actions the suite's own tests record ("test.*")."""
+    from django.utils.translation import gettext_lazy as _
+
+    from knooppunt.audit.registry import Group, register
+
+    for code in ["test.sql", *(f"test.event{n}" for n in range(5))]:
+        register(code, _("Proefregel"), Group.AUDIT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_audit_actions(django_db_setup):
+    _register_test_actions()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_outboxes(settings, tmp_path):
     """Mail and SMS go to files under this test's own folder; the locmem SMS outbox is emptied."""
@@ -35,6 +50,11 @@ class FileOutbox:
         self.folder = folder
 
     def messages(self) -> list[Mail]:
+        # Mail goes out through jobs (knooppunt.jobs.mail): deliver what is queued first, as
+        # the worker would by now.
+        from knooppunt.jobs.queue import run_queued
+
+        run_queued()
         if not self.folder.exists():
             return []
         found = []

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from knooppunt.access import rules
 from knooppunt.access import services as access_services
+from knooppunt.accounts import selectors
 from knooppunt.accounts.models import Status
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
@@ -235,7 +236,7 @@ def user_create(request):
 def user_saved(request, pk):
     """ "De gebruiker is opgeslagen." with the summary and "Verder" (Portero 3.2)."""
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.view", pk)
+    user = selectors.get_user_for(request.user, "user.view", pk)
     return render(
         request,
         "usermanagement/user_saved.html",
@@ -257,7 +258,7 @@ def _edit_form(request, user, data=None):
 def user_edit(request, pk):
     _require_access(request)
     actor = request.user
-    user = rules.get_user_for(actor, "user.change", pk)
+    user = selectors.get_user_for(actor, "user.change", pk)
     if user.status in (Status.DELETED, Status.EXPIRED):
         if request.method == "POST":
             return HttpResponseNotAllowed(["GET"])
@@ -318,7 +319,7 @@ def _page_context(request, user) -> dict:
 def user_deactivate(request, pk):
     """The confirmation of switching "Actief" off ("Ja"), with an optional end date."""
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.deactivate", pk)
+    user = selectors.get_user_for(request.user, "user.deactivate", pk)
     if user.status != Status.ACTIVE:
         return redirect("usermanagement:user_edit", user.pk)
     form = DeactivateForm(request.POST or None)
@@ -348,7 +349,7 @@ def _held_roles(user):
 def user_reactivate(request, pk):
     """Switching "Actief" on: shows the roles the user held, restorable at once."""
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.reactivate", pk)
+    user = selectors.get_user_for(request.user, "user.reactivate", pk)
     if user.status != Status.DEACTIVATED:
         return redirect("usermanagement:user_edit", user.pk)
     error = None
@@ -381,7 +382,7 @@ def user_reactivate(request, pk):
 @never_cache
 def user_restore_roles(request, pk):
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.grant_roles", pk)
+    user = selectors.get_user_for(request.user, "user.grant_roles", pk)
     if request.method != "POST":
         return redirect("usermanagement:user_edit", user.pk)
     try:
@@ -402,7 +403,7 @@ def user_restore_roles(request, pk):
 def user_delete(request, pk):
     """ "Gebruiker verwijderen": mandatory "Reden*", "Ja" / "Nee" (Portero 3.3)."""
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.delete", pk)
+    user = selectors.get_user_for(request.user, "user.delete", pk)
     if user.status == Status.DELETED:
         return redirect("usermanagement:user_edit", user.pk)
     back = _list_url(request, user.organisation) if request.GET.get("terug") == "lijst" else None
@@ -427,7 +428,7 @@ def user_delete(request, pk):
 def user_deleted(request, pk):
     """ "De gebruiker is succesvol verwijderd." with "Terug naar overzicht"."""
     _require_access(request)
-    user = rules.get_user_for(request.user, "user.view", pk)
+    user = selectors.get_user_for(request.user, "user.view", pk)
     if user.status != Status.DELETED:
         return redirect("usermanagement:user_edit", user.pk)
     return render(

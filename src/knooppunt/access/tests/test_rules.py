@@ -5,6 +5,7 @@ from django.http import Http404
 
 from knooppunt.access import rules
 from knooppunt.access.models import Product, Role
+from knooppunt.accounts import selectors
 from knooppunt.accounts.models import Status
 from knooppunt.testing.factories import (
     AdministratorFactory,
@@ -23,12 +24,12 @@ def test_administrator_may_change_users_of_own_organisation_only():
     stranger = UserFactory()
     assert rules.can(admin, "user.change", colleague)
     assert not rules.can(admin, "user.change", stranger)
-    assert rules.get_user_for(admin, "user.change", colleague.pk) == colleague
+    assert selectors.get_user_for(admin, "user.change", colleague.pk) == colleague
     with pytest.raises(Http404):
-        rules.get_user_for(admin, "user.change", stranger.pk)
+        selectors.get_user_for(admin, "user.change", stranger.pk)
     with pytest.raises(Http404):
-        rules.get_user_for(admin, "user.change", "not-a-number")
-    assert set(rules.users_visible_to(admin)) == {admin, colleague}
+        selectors.get_user_for(admin, "user.change", "not-a-number")
+    assert set(selectors.users_visible_to(admin)) == {admin, colleague}
 
 
 def test_ordinary_user_manages_nobody():
@@ -36,7 +37,7 @@ def test_ordinary_user_manages_nobody():
     colleague = UserFactory(organisation=user.organisation)
     assert not rules.can(user, "usermanagement.access")
     assert not rules.can(user, "user.change", colleague)
-    assert list(rules.users_visible_to(user)) == []
+    assert list(selectors.users_visible_to(user)) == []
 
 
 def test_operator_reaches_every_organisation():
