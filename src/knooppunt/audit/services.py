@@ -56,6 +56,10 @@ recorded: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 )
 
 
+# Set while the sealing step writes: it runs after a service's commit, outside the service.
+sealing: contextvars.ContextVar[bool] = contextvars.ContextVar("knooppunt_sealing", default=False)
+
+
 def _key() -> bytes:
     return settings.KNOOPPUNT_AUDIT_KEY.encode()
 
@@ -200,6 +204,14 @@ def seal(*, wait: bool = False, limit: int = SEAL_BATCH) -> int | None:
     Returns how many were sealed, or None when another process holds the head right now (it
     looks again after it lets go, so nothing is left behind). `wait` blocks for the head instead.
     """
+    token = sealing.set(True)
+    try:
+        return _seal(wait, limit)
+    finally:
+        sealing.reset(token)
+
+
+def _seal(wait: bool, limit: int) -> int | None:
     statements = _seal_statements(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statements["head_wait" if wait else "head"])

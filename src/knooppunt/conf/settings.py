@@ -280,6 +280,9 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
+# The one door (core.doors): a service that asks no rule or writes no audit event is an error
+# (raised when strict, as in the test suite; logged otherwise).
+KNOOPPUNT_STRICT_DOORS = config("KNOOPPUNT_STRICT_DOORS", False, cast=bool)
 # Events are chained right after their commit; `verify_audit` reports any left unchained longer.
 KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
 

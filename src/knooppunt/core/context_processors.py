@@ -2,13 +2,11 @@ from functools import cache
 
 from django.urls import NoReverseMatch, reverse
 
-from knooppunt.access import rules
+from knooppunt.core.registry import menu_for
 
+# The frame's own links; the apps' menu entries come from core.registry.
 MENU = {
     "welcome": "core:welcome",
-    "users": "usermanagement:user_list",
-    "organisation": "organisations:detail",
-    "operator": "operator:index",
     "profile": "accounts:profile",
     "logout": "accounts:logout",
     "language": "set_language",
@@ -30,10 +28,6 @@ def menu_urls() -> dict[str, str]:
 
 
 def navigation(request):
-    """Which menu items the header shows; the decisions come from the authorisation module."""
-    context = {"menu": menu_urls()}
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        context["nav_usermanagement"] = rules.can(user, "usermanagement.access")
-        context["nav_operator"] = rules.can(user, "operator.console")
-    return context
+    """The header's links; which of the apps' entries show is the authorisation module's
+    decision (core.registry.menu_for)."""
+    return {"menu": menu_urls(), "menu_entries": menu_for(request)}

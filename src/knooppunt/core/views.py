@@ -1,22 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from knooppunt.access import rules
-from knooppunt.eherkenning.selectors import awaiting_approval
+from knooppunt.core.registry import tiles_for
 
 
 @login_required
 def welcome(request):
-    """Dashboard ("Welkom"); administrators get the tab "Gebruikersbeheer" (BIDN 3.1)."""
-    can_manage_users = rules.can(request.user, "usermanagement.access")
-    return render(
-        request,
-        "core/welcome.html",
-        {
-            "can_manage_users": can_manage_users,
-            "pending_users": awaiting_approval(request.user) if can_manage_users else [],
-        },
-    )
+    """Dashboard ("Welkom"): the tiles the apps registered (core.registry) that this user sees,
+    such as the administrator's tab "Gebruikersbeheer" (BIDN 3.1)."""
+    return render(request, "core/welcome.html", {"tiles": tiles_for(request)})
 
 
 def csrf_failure(request, reason=""):

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from knooppunt.access import rules
 from knooppunt.accounts.models import Status
-from knooppunt.audit.services import record
-from knooppunt.operators.admin import OperatorAdmin, OrganisationAdmin, operator_site
-from knooppunt.organisations.models import Organisation
+from knooppunt.core.registry import ConsoleInline, console_inlines
+from knooppunt.operators.admin import OperatorAdmin, operator_site
 
 from . import oidc, services
 from .models import Broker, CodeRecipient, Registration, Vestiging
@@ -94,38 +93,23 @@ class VestigingInline(admin.StackedInline):
     has_change_permission = has_view_permission = has_delete_permission = has_add_permission
 
 
-class EherkenningOrganisationAdmin(OrganisationAdmin):
-    """The organisation page, with the branch numbers that eHerkenning logins may come from."""
-
-    inlines = [*OrganisationAdmin.inlines, VestigingInline]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Vestiging:
-            return super().save_formset(request, form, formset, change)
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            record(
-                "organisation.vestiging_delete",
-                actor=request.user,
-                request=request,
-                organisation=obj.organisation,
-                target=obj,
-            )
-            obj.delete()
-        for instance in instances:
-            instance.save()
-            record(
-                "organisation.vestiging",
-                actor=request.user,
-                request=request,
-                organisation=instance.organisation,
-                target=instance,
-            )
-        return None
+def _save_vestigingen(request, formset) -> None:
+    """The branch numbers of the organisation page, through the services."""
+    instances = formset.save(commit=False)  # the changed and new ones; sets deleted_objects
+    for obj in formset.deleted_objects:
+        services.remove_vestiging(request.user, obj, request=request)
+    for instance in instances:
+        services.save_vestiging(request.user, instance, request=request)
 
 
-operator_site.unregister(Organisation)
-operator_site.register(Organisation, EherkenningOrganisationAdmin)
+console_inlines.register(
+    ConsoleInline(
+        "eherkenning.vestigingen",
+        ("organisations", "organisation"),
+        VestigingInline,
+        save=_save_vestigingen,
+    )
+)
 
 
 @admin.register(Registration, site=operator_site)

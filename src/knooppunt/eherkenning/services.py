@@ -593,3 +593,37 @@ def renew_verification_code(actor, user: User, *, request=None) -> str:
         target=user,
     )
     return user.verification_code
+
+
+# --- branch numbers (operator) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def save_vestiging(actor, vestiging, *, request=None):
+    """A branch number that eHerkenning logins of the organisation may come from."""
+    _require_operator(actor)
+    vestiging.full_clean()
+    vestiging.save()
+    record(
+        "organisation.vestiging",
+        actor=actor,
+        request=request,
+        organisation=vestiging.organisation_id,
+        target=vestiging,
+        details={"vestigingsnummer": vestiging.vestigingsnummer},
+    )
+    return vestiging
+
+
+@transaction.atomic
+def remove_vestiging(actor, vestiging, *, request=None) -> None:
+    _require_operator(actor)
+    record(
+        "organisation.vestiging_delete",
+        actor=actor,
+        request=request,
+        organisation=vestiging.organisation_id,
+        target=vestiging,
+        details={"vestigingsnummer": vestiging.vestigingsnummer},
+    )
+    vestiging.delete()

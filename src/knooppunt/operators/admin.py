@@ -20,6 +20,7 @@ from knooppunt.accounts.services import unlock_user
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
 from knooppunt.core.forms import show_errors
+from knooppunt.core.registry import inlines_for
 from knooppunt.organisations.models import Agreement, AgreementKind, EmailDomain, Organisation
 
 from .services import appoint_admin
@@ -151,7 +152,15 @@ class OrganisationAdmin(OperatorAdmin):
             details={"fields": sorted(form.changed_data)},
         )
 
+    def get_inlines(self, request, obj):
+        # The apps' own inlines (core.registry), e.g. eHerkenning's branch numbers.
+        return [*self.inlines, *(c.inline for c in inlines_for("organisations", "organisation"))]
+
     def save_formset(self, request, form, formset, change):
+        for registered in inlines_for("organisations", "organisation"):
+            if formset.model is registered.inline.model:
+                registered.save(request, formset)
+                return
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()

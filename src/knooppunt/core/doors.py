@@ -1,0 +1,174 @@
+"""The one door: every change of state is a service function that asks the authorisation module,
+runs in one transaction and writes a registered audit event. Views, the console, commands, the
+API and SCIM call services; nothing else writes.
+
+    @service(rule="user.deactivate", audit=("user.deactivate",))
+    def deactivate_user(actor, user, *, until=None, request=None): ...
+
+`@service` wraps the function in `transaction.atomic`, registers it (the contract test lists every
+service with its declared rule and actions) and, with KNOOPPUNT_STRICT_DOORS on (the test suite),
+checks each call: the authorisation module was asked, and an audit event was written unless the
+service said `nothing_changed()`. `GuardWritesMiddleware` (also in the suite) refuses any write a
+request makes outside a service.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from knooppunt.access import rules
+from knooppunt.audit import services as audit
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # module.function
+    func: Callable[..., Any]
+    rules: tuple[str, ...]
+    audit: tuple[str, ...]
+
+
+_SERVICES: dict[str, Service] = {}
+
+
+class DoorError(AssertionError):
+    """A service broke the contract (no authorisation asked, no audit written), or a request
+    wrote outside a service."""
+
+
+@dataclass
+class _Frame:
+    name: str
+    quiet: bool = False
+
+
+_frames: contextvars.ContextVar[tuple[_Frame, ...]] = contextvars.ContextVar(
+    "knooppunt_service_frames", default=()
+)
+
+
+def service(
+    *, rule: str | tuple[str, ...], audit: tuple[str, ...] = ()
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a door: the rule(s) it asks and the audit action(s) it may write."""
+    declared_rules = (rule,) if isinstance(rule, str) else tuple(rule)
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        name = f"{func.__module__}.{func.__qualname__}"
+        atomic = transaction.atomic(func)
+
+        @functools.wraps(func)
+        def door(*args: P.args, **kwargs: P.kwargs) -> R:
+            frames = _frames.get()
+            frame = _Frame(name)
+            token = _frames.set((*frames, frame))
+            checked, written = rules.checks.get(), audit.recorded.get()
+            own_checks: list[str] = []
+            own_records: list[str] = []
+            check_token = rules.checks.set(own_checks)
+            record_token = audit.recorded.set(own_records)
+            try:
+                result = atomic(*args, **kwargs)
+            finally:
+                rules.checks.reset(check_token)
+                audit.recorded.reset(record_token)
+                _frames.reset(token)
+                # A nested service's checks and events count for its caller too.
+                if checked is not None:
+                    checked.extend(own_checks)
+                if written is not None:
+                    written.extend(own_records)
+            _verify(frame, own_checks, own_records)
+            return result
+
+        door.service = Service(name, func, declared_rules, tuple(audit))  # type: ignore[attr-defined]
+        if name in _SERVICES and _SERVICES[name].func is not func:
+            raise ValueError(f"Service {name} is registered twice")
+        _SERVICES[name] = door.service  # type: ignore[attr-defined]
+        return door
+
+    return decorate
+
+
+def nothing_changed() -> None:
+    """A service that found nothing to change says so: it writes no audit event this time."""
+    frames = _frames.get()
+    if frames:
+        frames[-1].quiet = True
+
+
+def in_service() -> bool:
+    return bool(_frames.get())
+
+
+def _verify(frame: _Frame, checks: list[str], records: list[str]) -> None:
+    problems = []
+    if not checks:
+        problems.append("asked the authorisation module nothing")
+    if not records and not frame.quiet:
+        problems.append("wrote no audit event (nor said nothing_changed())")
+    if not problems:
+        return
+    message = f"Service {frame.name} {' and '.join(problems)}"
+    if settings.KNOOPPUNT_STRICT_DOORS:
+        raise DoorError(message)
+    logger.error(message)
+
+
+def services() -> list[Service]:
+    """Every registered service, after importing every app's `services` modules."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("services")
+    return sorted(_SERVICES.values(), key=lambda s: s.name)
+
+
+# --- no write outside a service ---------------------------------------------------------------
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w]+)"?', re.IGNORECASE)
+
+# Bookkeeping that is not a change of state of the portal's own: the session store and the
+# lockout counters (django-axes counts failed passwords before anyone is known).
+EXEMPT_TABLES = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+}
+
+
+def _guard(execute, sql, params, many, context):
+    match = _WRITE.match(sql)
+    if (
+        match
+        and match.group(1).lower() not in EXEMPT_TABLES
+        and not in_service()
+        and not audit.sealing.get()
+    ):
+        raise DoorError(f"A write outside a service: {sql[:120]}")
+    return execute(sql, params, many, context)
+
+
+class GuardWritesMiddleware:
+    """Refuse every write a request makes outside a service (the test suite turns it on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with connection.execute_wrapper(_guard):
+            return self.get_response(request)
