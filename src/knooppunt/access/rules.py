@@ -231,7 +231,7 @@ def _eherkenning_renew_code(actor: Principal, registration) -> bool:
 
 @rule("product.use")
 def _product_use(actor: Principal, product) -> bool:
-    return _has_grant(actor, _code(product), "gebruiker")
+    return uses_product(actor, _code(product))
 
 
 @rule("product.configure")
@@ -243,6 +243,15 @@ def _has_grant(actor: Principal, code: str, role: str) -> bool:
     """A user's held role; the grants loader only returns roles for products the organisation
     still has (SPEC 4.1), and nothing passes the agreements gate before it is complete."""
     return _is_user(actor) and actor.agreements_complete and actor.holds(code, role)
+
+
+def uses_product(actor: Principal, code: str) -> bool:
+    """The Gebruiker of a product, or a webservice credential of that product (which is
+    issued for one organisation and one product and uses nothing else). Product apps build
+    their rules on this."""
+    if actor.kind == ActorKind.API_CLIENT:
+        return actor.product == code and actor.agreements_complete
+    return _has_grant(actor, code, "gebruiker")
 
 
 # --- a user's own account (callers not yet logged in, or acting on themselves) -----------------

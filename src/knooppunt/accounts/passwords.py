@@ -44,8 +44,11 @@ def _hash(token: str) -> str:
 
 
 def create_link(user: User, purpose: str) -> str:
-    """Store a new link for `user` and return its full URL (the token is not kept)."""
+    """Store a new link for `user` and return its full URL (the token is not kept). Only the
+    newest link works: issuing one voids the user's earlier unused links, so an old mail that
+    turns up later (or in someone else's hands) sets no password."""
     token = secrets.token_urlsafe(32)
+    PasswordLink.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
     PasswordLink.objects.create(
         user=user,
         purpose=purpose,

@@ -19,7 +19,7 @@ from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
 
-from . import lockout, rules
+from . import fields, lockout
 from .models import CodeChannel, Status, User
 from .passwords import send_invitation, set_password
 from .usernames import issue_username
@@ -47,9 +47,9 @@ def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> di
     cleaned["tussenvoegsel"] = (data.get("tussenvoegsel") or "").strip()
     cleaned["memo"] = (data.get("memo") or "").strip()
     for name, func in (
-        ("email", lambda v: rules.clean_email(v, organisation, exclude_user_id=exclude_user_id)),
-        ("telefoonnummer", rules.clean_mobile),
-        ("uzi_nummer", rules.clean_uzi),
+        ("email", lambda v: fields.clean_email(v, organisation, exclude_user_id=exclude_user_id)),
+        ("telefoonnummer", fields.clean_mobile),
+        ("uzi_nummer", fields.clean_uzi),
     ):
         try:
             cleaned[name] = func(data.get(name) or "")

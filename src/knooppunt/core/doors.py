@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from knooppunt.access import rules
-from knooppunt.audit import services as audit
+from knooppunt.audit import services as audit_services
 
 logger = logging.getLogger(__name__)
 
@@ -76,16 +76,16 @@ def service(
             frames = _frames.get()
             frame = _Frame(name)
             token = _frames.set((*frames, frame))
-            checked, written = rules.checks.get(), audit.recorded.get()
+            checked, written = rules.checks.get(), audit_services.recorded.get()
             own_checks: list[str] = []
             own_records: list[str] = []
             check_token = rules.checks.set(own_checks)
-            record_token = audit.recorded.set(own_records)
+            record_token = audit_services.recorded.set(own_records)
             try:
                 result = atomic(*args, **kwargs)
             finally:
                 rules.checks.reset(check_token)
-                audit.recorded.reset(record_token)
+                audit_services.recorded.reset(record_token)
                 _frames.reset(token)
                 # A nested service's checks and events count for its caller too.
                 if checked is not None:
@@ -157,7 +157,7 @@ def _guard(execute, sql, params, many, context):
         match
         and match.group(1).lower() not in EXEMPT_TABLES
         and not in_service()
-        and not audit.sealing.get()
+        and not audit_services.sealing.get()
     ):
         raise DoorError(f"A write outside a service: {sql[:120]}")
     return execute(sql, params, many, context)

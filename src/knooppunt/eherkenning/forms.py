@@ -1,5 +1,5 @@
 """The forms of the eHerkenning login: choosing the broker, "Persoonlijke instellingen" and the
-verification code. Field rules live in accounts.rules; the services apply them."""
+verification code. Field rules live in accounts.fields; the services apply them."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

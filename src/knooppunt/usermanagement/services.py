@@ -22,6 +22,7 @@ from knooppunt.accounts import services as account_services
 from knooppunt.accounts.models import PasswordHistory, PasswordLink, Status, User
 from knooppunt.accounts.passwords import send_invitation
 from knooppunt.audit.services import record
+from knooppunt.core.doors import service
 from knooppunt.organisations.models import Organisation
 
 from .signals import user_erased
@@ -86,6 +87,26 @@ def create_colleague(actor, organisation, data: dict, *, request=None) -> User:
     """Portero 3.2: an invited user with a generated login name and an invitation e-mail."""
     rules.require(actor, "user.create_in", organisation)
     return account_services.create_user(actor, organisation, data, request=request)
+
+
+@service(rule="user.resend_invitation", audit=("user.resend_invitation",))
+def resend_invitation(actor, user: User, *, request=None) -> None:
+    """ "Uitnodiging opnieuw versturen" for an invited user: a new set-password link by mail;
+    the new link voids every earlier one (accounts.passwords.create_link)."""
+    rules.require(actor, "user.resend_invitation", user)
+    locked = _lock(user)
+    if locked.status != Status.INVITED:
+        raise ValidationError(
+            _("Alleen een uitgenodigde gebruiker kan opnieuw worden uitgenodigd."), code="status"
+        )
+    send_invitation(locked)
+    record(
+        "user.resend_invitation",
+        actor=actor,
+        request=request,
+        organisation=locked.organisation_id,
+        target=locked,
+    )
 
 
 # --- edit ------------------------------------------------------------------------------------

@@ -282,3 +282,33 @@ def test_purge_after_the_retention_period(world, colleague, settings):
     assert purge.object_id == str(colleague.pk) and purge.object_repr == "ptest"
     assert purge.organisation_id == world.organisation.pk
     assert verify_chain() is None
+
+
+def test_resend_invitation_mails_a_new_link_that_voids_the_old_one(mail_outbox):
+    from knooppunt.accounts.passwords import find_link
+    from knooppunt.audit.models import AuditEvent
+    from knooppunt.usermanagement.services import resend_invitation
+
+    admin = AdministratorFactory()
+    invited = UserFactory(organisation=admin.organisation, status=Status.INVITED)
+    resend_invitation(admin, invited)
+    first = mail_outbox.last_link(invited.email)
+    resend_invitation(admin, invited)
+    second = mail_outbox.last_link(invited.email)
+    assert first != second
+    assert find_link(first.rstrip("/").rsplit("/", 1)[-1]) is None
+    assert find_link(second.rstrip("/").rsplit("/", 1)[-1]) is not None
+    assert AuditEvent.objects.filter(action="user.resend_invitation").count() == 2
+
+
+def test_resend_invitation_is_only_for_invited_users_of_ones_own_organisation():
+    from django.http import Http404
+
+    from knooppunt.usermanagement.services import resend_invitation
+
+    admin = AdministratorFactory()
+    active = UserFactory(organisation=admin.organisation)
+    with pytest.raises(ValidationError):
+        resend_invitation(admin, active)
+    with pytest.raises(Http404):
+        resend_invitation(admin, UserFactory(status=Status.INVITED))
