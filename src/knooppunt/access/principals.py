@@ -56,6 +56,12 @@ class Principal:
         return self.kind in (ActorKind.OPERATOR, ActorKind.SYSTEM)
 
     @property
+    def user(self) -> Any:
+        """The portal user behind the principal (for created-by and granted-by columns), or
+        None for the command line, a credential or a token."""
+        return self.subject if self.kind in (ActorKind.USER, ActorKind.OPERATOR) else None
+
+    @property
     def is_authenticated(self) -> bool:
         return self.kind != ActorKind.ANONYMOUS
 

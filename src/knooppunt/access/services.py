@@ -6,15 +6,16 @@ the user held and can restore them at once; nothing else sets active=False.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from knooppunt.accounts.models import Status
 from knooppunt.audit.services import record
+from knooppunt.core.doors import nothing_changed, service
 
 from . import rules
 from .models import Product, Role, RoleGrant
+from .principals import as_principal
 
 # Roles are held only by users who can (or will) log in.
 GRANTABLE_STATUSES = (Status.INVITED, Status.PENDING, Status.ACTIVE)
@@ -60,13 +61,16 @@ def _check_grantable(user, grants: set[Grant]) -> dict[str, Product]:
 def _grant(actor, user, product: Product, role: str, request) -> RoleGrant | None:
     """Hold the role (create the row or make a suspended one active). None if already held."""
     grant, created = RoleGrant.objects.get_or_create(
-        user=user, product=product, role=role, defaults={"granted_by": actor, "active": True}
+        user=user,
+        product=product,
+        role=role,
+        defaults={"granted_by": as_principal(actor).user, "active": True},
     )
     if not created:
         if grant.active:
             return None
         grant.active = True
-        grant.granted_by = actor
+        grant.granted_by = as_principal(actor).user
         grant.save(update_fields=["active", "granted_by", "updated_at"])
     record(
         "role.grant",
@@ -92,33 +96,47 @@ def _revoke(actor, grant: RoleGrant, request) -> None:
     grant.delete()
 
 
-@transaction.atomic
+@service(rule="user.grant_roles", audit=("role.grant",))
 def grant_role(actor, user, product: Product, role: str, *, request=None) -> RoleGrant | None:
     rules.require(actor, "user.grant_roles", user)
     _check_grantable(user, {(product.code, role)})
     grant = _grant(actor, user, product, role, request)
-    if grant is not None:
+    if grant is None:
+        nothing_changed()
+    else:
         _bump_version(user)
     return grant
 
 
-@transaction.atomic
+@service(rule="user.grant_roles", audit=("role.revoke",))
 def revoke_role(actor, user, product: Product, role: str, *, request=None) -> bool:
     rules.require(actor, "user.grant_roles", user)
     grant = RoleGrant.objects.filter(user=user, product=product, role=role).first()
     if grant is None:
+        nothing_changed()
         return False
     _revoke(actor, grant, request)
     _bump_version(user)
     return True
 
 
-@transaction.atomic
+@service(rule="user.grant_roles", audit=("role.grant", "role.revoke"))
 def set_grants(actor, user, grants: set[Grant], *, request=None) -> dict[str, list[str]]:
-    """Make `grants` the user's held roles. Held roles not in the set are revoked; suspended
-    roles not in the set stay suspended (they are the 'previously held roles' of a deactivated
-    user). Returns what changed: {"granted": [...], "revoked": [...]}."""
+    """Make `grants` the user's held roles (see `apply_grants`)."""
     rules.require(actor, "user.grant_roles", user)
+    result = apply_grants(actor, user, grants, request)
+    if result["granted"] or result["revoked"]:
+        _bump_version(user)
+    else:
+        nothing_changed()
+    return result
+
+
+def apply_grants(actor, user, grants: set[Grant], request) -> dict[str, list[str]]:
+    """Part of a service that checked "user.grant_roles": make `grants` the user's held roles.
+    Held roles not in the set are revoked; suspended roles not in the set stay suspended (they
+    are the 'previously held roles' of a deactivated user). Returns what changed:
+    {"granted": [...], "revoked": [...]}. The caller bumps the user's version."""
     grants = {(code, Role(role).value) for code, role in grants}
     products = _check_grantable(user, grants)
     held = {
@@ -132,8 +150,6 @@ def set_grants(actor, user, grants: set[Grant], *, request=None) -> dict[str, li
     for key in sorted(held.keys() - grants):
         _revoke(actor, held[key], request)
         revoked.append(f"{key[0]}:{key[1]}")
-    if granted or revoked:
-        _bump_version(user)
     return {"granted": granted, "revoked": revoked}
 
 
@@ -160,7 +176,7 @@ def restore_suspended(actor, user, request) -> list[str]:
     restored = []
     for grant in suspended_grants(user):
         grant.active = True
-        grant.granted_by = actor
+        grant.granted_by = as_principal(actor).user
         grant.save(update_fields=["active", "granted_by", "updated_at"])
         restored.append(_label(grant.product, grant.role))
     if restored:
@@ -175,7 +191,7 @@ def restore_suspended(actor, user, request) -> list[str]:
     return restored
 
 
-@transaction.atomic
+@service(rule="user.grant_roles", audit=("role.restore",))
 def restore_grants(actor, user, *, request=None) -> list[str]:
     """One click: give an active user back the roles it held before its deactivation."""
     rules.require(actor, "user.grant_roles", user)
@@ -186,4 +202,6 @@ def restore_grants(actor, user, *, request=None) -> list[str]:
     restored = restore_suspended(actor, user, request)
     if restored:
         _bump_version(user)
+    else:
+        nothing_changed()
     return restored

@@ -45,6 +45,7 @@ register(
     Group.LOGIN,
     details={"from": _("van"), "to": _("naar")},
 )
+register("otp.totp_start", _("Authenticator-app instellen begonnen"), Group.LOGIN)
 register("otp.totp_add", _("Authenticator-app ingesteld"), Group.LOGIN)
 register("otp.totp_remove", _("Authenticator-app verwijderd"), Group.LOGIN)
 register("otp.recovery_codes", _("Nieuwe herstelcodes aangemaakt"), Group.LOGIN)

@@ -7,17 +7,18 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import password_validation, update_session_auth_hash
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from knooppunt.access import rules as access
+from knooppunt.access import rules
+from knooppunt.access.principals import HOUSEKEEPING, as_principal
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
+from knooppunt.core.doors import nothing_changed, service
 
 from . import fields, lockout
 from .models import CodeChannel, Status, User
@@ -60,8 +61,7 @@ def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> di
     return cleaned
 
 
-@transaction.atomic
-def create_user(
+def new_user(
     actor,
     organisation,
     data: dict,
@@ -70,13 +70,15 @@ def create_user(
     invite: bool = True,
     request=None,
 ) -> User:
-    """Create an invited user with a fresh login name and (by default) mail the invitation."""
+    """Part of a service that checked authorisation (user management's create_colleague and
+    import, the operator's appoint_admin, SCIM): an invited user with a fresh login name and
+    (by default) the invitation mail, queued in the same transaction."""
     cleaned = clean_personal_data(data, organisation)
     user = User(
         organisation=organisation,
         status=Status.INVITED,
         is_administrator=is_administrator,
-        created_by=actor,
+        created_by=_user_of(actor),
         username=issue_username(cleaned["voorletters"], cleaned["voornaam"], cleaned["achternaam"]),
         **cleaned,
     )
@@ -91,9 +93,12 @@ def create_user(
         details={"is_administrator": is_administrator},
     )
     if invite:
-        # Inside the transaction: if the mail cannot be sent, no half-made user is left behind.
-        send_invitation(user)
+        send_invitation(user)  # a job of this transaction: sent after the commit
     return user
+
+
+def _user_of(actor) -> User | None:
+    return as_principal(actor).user
 
 
 # --- expiry after inactivity (SPEC 3, Portero 2.1) -------------------------------------------
@@ -116,10 +121,10 @@ def is_inactive_too_long(user: User, now: datetime.datetime | None = None) -> bo
 
 
 def expire_at_login(user: User, *, request=None) -> None:
-    """An active account without a login for too long expires at the door, whichever login is
-    used (SPEC 3, Expiry), as well as in the daily housekeeping."""
+    """Part of the login services: an active account without a login for too long expires at
+    the door, whichever login is used (SPEC 3, Expiry), as well as in the daily housekeeping."""
     if user.status == Status.ACTIVE and is_inactive_too_long(user):
-        expire_user(user, reason="inactivity", request=request)
+        _expire(user, reason="inactivity", actor=None, request=request)
 
 
 def inactive_users(now: datetime.datetime | None = None):
@@ -130,8 +135,7 @@ def inactive_users(now: datetime.datetime | None = None):
     )
 
 
-@transaction.atomic
-def expire_user(user: User, *, reason: str, actor=None, request=None) -> None:
+def _expire(user: User, *, reason: str, actor, request) -> None:
     """Irreversible: an expired user cannot log in again; the administrator creates a new one."""
     user.status = Status.EXPIRED
     user.expired_at = timezone.now()
@@ -146,25 +150,32 @@ def expire_user(user: User, *, reason: str, actor=None, request=None) -> None:
     )
 
 
+@service(rule="user.expire", audit=("user.expire",))
+def expire_if_inactive(actor, user: User, now: datetime.datetime | None = None) -> bool:
+    """Housekeeping, for one user: expire it when it has not logged in for too long. Re-read
+    under a lock: the user may have logged in since the list was made."""
+    rules.require(actor, "user.expire", user)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.status in (Status.ACTIVE, Status.INVITED) and is_inactive_too_long(locked, now):
+        _expire(locked, reason="inactivity", actor=actor, request=None)
+        return True
+    nothing_changed()
+    return False
+
+
 def expire_inactive_users(now: datetime.datetime | None = None) -> int:
-    count = 0
-    for user in inactive_users(now).iterator():
-        with transaction.atomic():
-            # Re-read under a lock: the user may have logged in since the query ran.
-            user = User.objects.select_for_update().get(pk=user.pk)
-            if user.status in (Status.ACTIVE, Status.INVITED) and is_inactive_too_long(user, now):
-                expire_user(user, reason="inactivity")
-                count += 1
-    return count
+    return sum(
+        expire_if_inactive(HOUSEKEEPING, user, now) for user in inactive_users(now).iterator()
+    )
 
 
 # --- lockout ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service(rule="user.unlock", audit=("account.unlock",))
 def unlock_user(actor, user: User, *, request=None) -> int:
     """The operator lifts a lockout (SPEC 1: operators unlock accounts)."""
-    access.require(actor, "user.unlock", user)
+    rules.require(actor, "user.unlock", user)
     forgotten = lockout.reset(user.username)
     record(
         "account.unlock",
@@ -180,18 +191,20 @@ def unlock_user(actor, user: User, *, request=None) -> int:
 # --- a user's own password and second factors --------------------------------------------------
 
 
-@transaction.atomic
+@service(rule="account.self", audit=("password.change",))
 def change_password(request, user: User, new_password: str) -> None:
     """The logged-in user's new password (its current one was checked by the form). The session
     gets a new id and stays valid; the user's other sessions end."""
+    rules.require(user, "account.self", user)
     password_validation.validate_password(new_password, user)
     set_password(user, new_password)
     update_session_auth_hash(request, user)
     record("password.change", actor=user, request=request, target=user)
 
 
-@transaction.atomic
+@service(rule="account.self", audit=("profile.code_channel",))
 def set_code_channel(request, user: User, channel: str) -> None:
+    rules.require(user, "account.self", user)
     if channel == CodeChannel.SMS and not user.telefoonnummer:
         raise ValidationError(
             {
@@ -202,6 +215,7 @@ def set_code_channel(request, user: User, channel: str) -> None:
             }
         )
     if channel == user.code_channel:
+        nothing_changed()
         return
     old, user.code_channel = user.code_channel, channel
     user.save(update_fields=["code_channel"])
@@ -214,15 +228,20 @@ def set_code_channel(request, user: User, channel: str) -> None:
     )
 
 
-def start_authenticator(user: User) -> TOTPDevice:
+@service(rule="account.self", audit=("otp.totp_start",))
+def start_authenticator(request, user: User) -> TOTPDevice:
     """An unconfirmed app device; it counts only once the user has entered a code from it."""
+    rules.require(user, "account.self", user)
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    record("otp.totp_start", actor=user, request=request, target=user)
+    return device
 
 
-@transaction.atomic
+@service(rule="account.self", audit=("otp.totp_add",))
 def confirm_authenticator(request, user: User, device_id: int, code: str) -> list[str] | None:
     """Confirm the app with a code from it; returns the new recovery codes, or None if wrong."""
+    rules.require(user, "account.self", user)
     device = (
         TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False)
     ).first()
@@ -238,8 +257,9 @@ def confirm_authenticator(request, user: User, device_id: int, code: str) -> lis
     return codes
 
 
-@transaction.atomic
+@service(rule="account.self", audit=("otp.recovery_codes",))
 def new_recovery_codes(request, user: User) -> list[str]:
+    rules.require(user, "account.self", user)
     codes = _new_recovery_codes(user)
     record("otp.recovery_codes", actor=user, request=request, target=user)
     return codes
@@ -253,9 +273,10 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
+@service(rule="account.self", audit=("otp.totp_remove",))
 def remove_authenticator(request, user: User) -> None:
     """Back to codes by SMS or e-mail (the caller checked the password)."""
+    rules.require(user, "account.self", user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     request.session.cycle_key()

@@ -329,7 +329,7 @@ def authenticator_setup(request):
     if device_id:
         device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     if device is None:
-        device = services.start_authenticator(user)
+        device = services.start_authenticator(request, user)
         request.session[SETUP_DEVICE] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -2,17 +2,17 @@
 
 import datetime
 
-from django.contrib.auth import password_validation
 from django.db import transaction
-from django.utils import timezone
 
-from knooppunt.access.models import Product, Role, RoleGrant
-from knooppunt.accounts.models import Status, User
-from knooppunt.accounts.passwords import set_password
-from knooppunt.accounts.usernames import issue_username
+from knooppunt.access.models import Role
+from knooppunt.access.principals import DEMO
+from knooppunt.access.services import set_grants
+from knooppunt.accounts.models import PasswordLinkPurpose, User
+from knooppunt.accounts.passwords import create_link, use_link
 from knooppunt.organisations.models import Organisation, OrganisationType, Profile
+from knooppunt.usermanagement.services import create_colleague
 
-from .services import create_organisation, register_agreement
+from .services import appoint_admin, create_organisation, register_agreement
 
 DEMO_PASSWORD = "Demo-Wachtwoord-2026!"
 
@@ -124,38 +124,38 @@ ORGANISATIONS = [
 
 @transaction.atomic
 def seed() -> list[tuple[str, User]]:
-    """Create what is missing and return (organisation name, user) for every demo login."""
+    """Create what is missing and return (organisation name, user) for every demo login. It
+    goes through the same services as the operator and the administrators would: organisations
+    and agreements, administrators appointed, colleagues created, roles granted, and each
+    password set through the set-password link an invitation would carry."""
     logins = []
     for spec in ORGANISATIONS:
         spec = dict(spec)
         users, signed = spec.pop("users"), spec.pop("signed")
         organisation = Organisation.objects.filter(naam=spec["naam"]).first()
         if organisation is None:
-            organisation = create_organisation(None, **spec)
+            organisation = create_organisation(DEMO, **spec)
             kinds = list(organisation.required_agreement_kinds())
             for kind in kinds if signed == "all" else kinds[:1]:
-                register_agreement(None, organisation, kind, datetime.date(2026, 1, 15))
+                register_agreement(DEMO, organisation, kind, datetime.date(2026, 1, 15))
         for vl, vn, tv, an, email, phone, is_admin, grants in users:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create(
-                    username=issue_username(vl, vn, an),
-                    voorletters=vl,
-                    voornaam=vn,
-                    tussenvoegsel=tv,
-                    achternaam=an,
-                    email=email,
-                    telefoonnummer=phone and "+316" + phone[2:],
-                    organisation=organisation,
-                    is_administrator=is_admin,
-                    status=Status.ACTIVE,
-                    last_login=timezone.now(),
-                )
-                password_validation.validate_password(DEMO_PASSWORD, user)
-                set_password(user, DEMO_PASSWORD)
-                for code, role in grants:
-                    RoleGrant.objects.create(
-                        user=user, product=Product.objects.get(code=code), role=role
-                    )
+                data = {
+                    "voorletters": vl,
+                    "voornaam": vn,
+                    "tussenvoegsel": tv,
+                    "achternaam": an,
+                    "email": email,
+                    "telefoonnummer": phone,
+                }
+                if is_admin:
+                    user = appoint_admin(DEMO, organisation, data, invite=False)
+                else:
+                    user = create_colleague(DEMO, organisation, data, invite=False)
+                if grants:
+                    set_grants(DEMO, user, set(grants))
+                link = create_link(user, PasswordLinkPurpose.INVITATION)
+                user = use_link(link.rstrip("/").rsplit("/", 1)[-1], DEMO_PASSWORD)
             logins.append((organisation.naam, user))
     return logins

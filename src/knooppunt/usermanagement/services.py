@@ -1,31 +1,31 @@
 """What an organisation administrator (or the operator) does to users: create, edit, approve,
 (de)activate, delete, appoint administrators, import. Every function checks authorisation once
 through `knooppunt.access.rules`, runs in one transaction and writes its audit event; views,
-commands and tests call these and nothing else changes a user.
+commands, SCIM and tests call these and nothing else changes a user.
+
+Lock order, everywhere in the code base: the organisation's row first, then the user's row
+(`_lock_both`). Two administrators acting on the same user at once then wait for each other
+instead of deadlocking.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knooppunt.access import rules
 from knooppunt.access import services as access_services
-from knooppunt.access.services import set_grants  # noqa: F401  (part of this module's API)
+from knooppunt.access.principals import HOUSEKEEPING, ActorKind, as_principal
 from knooppunt.accounts import services as account_services
 from knooppunt.accounts.models import PasswordHistory, PasswordLink, Status, User
 from knooppunt.accounts.passwords import send_invitation
 from knooppunt.audit.services import record
-from knooppunt.core.doors import service
+from knooppunt.core.doors import nothing_changed, service
 from knooppunt.organisations.models import Organisation
-
-from .signals import user_erased
 
 # The fields of "Gebruiker wijzigen" besides the personal data of accounts.services.
 SWITCHES = ("nieuwsbrief", "contactpersoon")
@@ -41,17 +41,15 @@ class StaleUserError(Exception):
         self.current_version = current_version
 
 
-def _lock(user) -> User:
-    """The user's row, locked for the rest of the transaction."""
+def _lock_both(user) -> User:
+    """The organisation's row, then the user's, locked for the rest of the transaction (the
+    one lock order). The organisation's lock serialises the changes that could leave it
+    without an active administrator: two administrators removing each other at the same
+    moment must not both succeed."""
+    list(Organisation.objects.select_for_update().filter(pk=user.organisation_id).values("pk"))
     return (
         User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
     )
-
-
-def _lock_organisation(organisation_id) -> None:
-    """Serialise the changes that could leave an organisation without an active administrator:
-    two administrators removing each other at the same moment must not both succeed."""
-    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))
 
 
 def _sync(user: User, locked: User) -> None:
@@ -75,18 +73,20 @@ def _guard_last_administrator(user: User, message: str) -> None:
 
 
 def _refuse_self(actor, user: User, message: str) -> None:
-    if actor is not None and actor.pk == user.pk:
+    principal = as_principal(actor)
+    if principal.kind in (ActorKind.USER, ActorKind.OPERATOR) and principal.id == user.pk:
         raise ValidationError(message, code="self")
 
 
-# --- create ----------------------------------------------------------------------------------
+# --- create ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def create_colleague(actor, organisation, data: dict, *, request=None) -> User:
-    """Portero 3.2: an invited user with a generated login name and an invitation e-mail."""
+@service(rule="user.create_in", audit=("user.create",))
+def create_colleague(actor, organisation, data: dict, *, invite: bool = True, request=None) -> User:
+    """Portero 3.2: an invited user with a generated login name and an invitation e-mail
+    (`invite=False`: the caller hands out the first set-password link itself)."""
     rules.require(actor, "user.create_in", organisation)
-    return account_services.create_user(actor, organisation, data, request=request)
+    return account_services.new_user(actor, organisation, data, invite=invite, request=request)
 
 
 @service(rule="user.resend_invitation", audit=("user.resend_invitation",))
@@ -94,7 +94,7 @@ def resend_invitation(actor, user: User, *, request=None) -> None:
     """ "Uitnodiging opnieuw versturen" for an invited user: a new set-password link by mail;
     the new link voids every earlier one (accounts.passwords.create_link)."""
     rules.require(actor, "user.resend_invitation", user)
-    locked = _lock(user)
+    locked = _lock_both(user)
     if locked.status != Status.INVITED:
         raise ValidationError(
             _("Alleen een uitgenodigde gebruiker kan opnieuw worden uitgenodigd."), code="status"
@@ -112,12 +112,7 @@ def resend_invitation(actor, user: User, *, request=None) -> None:
 # --- edit ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def update_user(actor, user: User, data: dict, *, expected_version: int, request=None) -> list:
-    """Save the personal data and the nieuwsbrief/contactpersoon switches, unless the user was
-    changed since `expected_version` was read. Returns the names of the changed fields."""
-    rules.require(actor, "user.change", user)
-    locked = _lock(user)
+def _check_editable(locked: User, expected_version: int) -> None:
     if locked.version != expected_version:
         raise StaleUserError(locked.version)
     if locked.status in (Status.DELETED, Status.EXPIRED):
@@ -125,6 +120,12 @@ def update_user(actor, user: User, data: dict, *, expected_version: int, request
             _("Een verwijderde of verlopen gebruiker kan niet meer worden gewijzigd."),
             code="final_status",
         )
+
+
+def _apply_personal_data(actor, locked: User, data: dict, request) -> list[str]:
+    """The personal data and the nieuwsbrief/contactpersoon switches on the locked user (not
+    saved); returns the names of the changed fields, audited by name only: old and new values
+    of personal data do not belong in a trail that outlives their erasure."""
     values = account_services.clean_personal_data(
         data, locked.organisation, exclude_user_id=locked.pk
     )
@@ -137,13 +138,9 @@ def update_user(actor, user: User, data: dict, *, expected_version: int, request
         )
         raise ValidationError({name: message for name in SWITCHES if values.get(name)})
     changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
+    for name in changed:
+        setattr(locked, name, values[name])
     if changed:
-        for name in changed:
-            setattr(locked, name, values[name])
-        locked.version += 1
-        locked.save()
-        # Field names only: old and new values of personal data do not belong in a trail that
-        # outlives the erasure of that data.
         record(
             "user.change",
             actor=actor,
@@ -152,68 +149,12 @@ def update_user(actor, user: User, data: dict, *, expected_version: int, request
             target=locked,
             details={"fields": changed},
         )
-    _sync(user, locked)
     return changed
 
 
-@transaction.atomic
-def edit_user(
-    actor,
-    user: User,
-    data: dict,
-    *,
-    expected_version: int,
-    grants: set | None = None,
-    is_administrator: bool | None = None,
-    request=None,
-) -> list:
-    """The "Wijzigingen Opslaan" of "Gebruiker wijzigen": personal data, switches, role grants
-    and the administrator right in one transaction, all or nothing. Saving a self-registered
-    user that awaits approval approves it (BIDN 3.1)."""
-    changed = update_user(actor, user, data, expected_version=expected_version, request=request)
-    if grants is not None:
-        result = set_grants(actor, user, grants, request=request)
-        if result["granted"] or result["revoked"]:
-            changed.append("rollen")
-    if is_administrator is not None and is_administrator != user.is_administrator:
-        set_administrator(actor, user, is_administrator, request=request)
-        changed.append("is_administrator")
-    if user.self_registered and user.approved_at is None:
-        approve_user(actor, user, request=request)
-    return changed
-
-
-@transaction.atomic
-def approve_user(actor, user: User, *, request=None) -> bool:
-    """BIDN 3.1: the administrator has checked a self-registered user; it leaves the dashboard
-    tab "Gebruikersbeheer". Its status stays pending until the person enters the code."""
-    rules.require(actor, "user.approve", user)
-    locked = _lock(user)
-    if not locked.self_registered or locked.approved_at is not None:
-        return False
-    if locked.status not in (Status.PENDING, Status.ACTIVE):
-        raise ValidationError(_("Deze gebruiker kan niet worden goedgekeurd."), code="status")
-    locked.approved_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["approved_at", "version"])
-    record(
-        "user.approve",
-        actor=actor,
-        request=request,
-        organisation=locked.organisation_id,
-        target=locked,
-    )
-    _sync(user, locked)
-    return True
-
-
-@transaction.atomic
-def set_administrator(actor, user: User, value: bool, *, request=None) -> bool:
-    """Grant or withdraw the administrator right ("gebruikersbeheerder"). The last active
-    administrator of an organisation keeps it."""
-    rules.require(actor, "user.set_administrator", user)
-    _lock_organisation(user.organisation_id)
-    locked = _lock(user)
+def _apply_administrator(actor, locked: User, value: bool, request) -> bool:
+    """Grant or withdraw the administrator right on the locked user (not saved). The last
+    active administrator of an organisation keeps it."""
     if locked.is_administrator == value:
         return False
     if value and locked.status not in (Status.INVITED, Status.PENDING, Status.ACTIVE):
@@ -230,8 +171,6 @@ def set_administrator(actor, user: User, value: bool, *, request=None) -> bool:
             ),
         )
     locked.is_administrator = value
-    locked.version += 1
-    locked.save(update_fields=["is_administrator", "version"])
     record(
         "user.set_administrator",
         actor=actor,
@@ -240,8 +179,102 @@ def set_administrator(actor, user: User, value: bool, *, request=None) -> bool:
         target=locked,
         details={"is_administrator": value},
     )
-    _sync(user, locked)
     return True
+
+
+def _apply_approval(actor, locked: User, request) -> bool:
+    """BIDN 3.1: the administrator has checked a self-registered user; it leaves the dashboard
+    tab "Gebruikersbeheer". Its status stays pending until the person enters the code."""
+    if not locked.self_registered or locked.approved_at is not None:
+        return False
+    if locked.status not in (Status.PENDING, Status.ACTIVE):
+        raise ValidationError(_("Deze gebruiker kan niet worden goedgekeurd."), code="status")
+    locked.approved_at = timezone.now()
+    record(
+        "user.approve",
+        actor=actor,
+        request=request,
+        organisation=locked.organisation_id,
+        target=locked,
+    )
+    return True
+
+
+def _save_changed(user: User, locked: User, changed: bool) -> None:
+    """One version bump and one write per save, whatever it changed."""
+    if changed:
+        locked.version += 1
+        locked.save()
+    else:
+        nothing_changed()
+    _sync(user, locked)
+
+
+@service(rule="user.change", audit=("user.change",))
+def update_user(actor, user: User, data: dict, *, expected_version: int, request=None) -> list:
+    """Save the personal data and the nieuwsbrief/contactpersoon switches, unless the user was
+    changed since `expected_version` was read. Returns the names of the changed fields."""
+    rules.require(actor, "user.change", user)
+    locked = _lock_both(user)
+    _check_editable(locked, expected_version)
+    changed = _apply_personal_data(actor, locked, data, request)
+    _save_changed(user, locked, bool(changed))
+    return changed
+
+
+@service(
+    rule="user.change",
+    audit=("user.change", "role.grant", "role.revoke", "user.set_administrator", "user.approve"),
+)
+def edit_user(
+    actor,
+    user: User,
+    data: dict,
+    *,
+    expected_version: int,
+    grants: set | None = None,
+    is_administrator: bool | None = None,
+    request=None,
+) -> list:
+    """The "Wijzigingen Opslaan" of "Gebruiker wijzigen": personal data, switches, role grants
+    and the administrator right in one transaction, all or nothing, with one check, one lock
+    and one version bump. Saving a self-registered user that awaits approval approves it
+    (BIDN 3.1). (The rules of "user.change", "user.grant_roles" and "user.set_administrator"
+    are one and the same scope.)"""
+    rules.require(actor, "user.change", user)
+    locked = _lock_both(user)
+    _check_editable(locked, expected_version)
+    changed = _apply_personal_data(actor, locked, data, request)
+    if grants is not None:
+        result = access_services.apply_grants(actor, locked, grants, request)
+        if result["granted"] or result["revoked"]:
+            changed.append("rollen")
+    if is_administrator is not None and _apply_administrator(
+        actor, locked, is_administrator, request
+    ):
+        changed.append("is_administrator")
+    approved = _apply_approval(actor, locked, request)
+    _save_changed(user, locked, bool(changed) or approved)
+    return changed
+
+
+@service(rule="user.approve", audit=("user.approve",))
+def approve_user(actor, user: User, *, request=None) -> bool:
+    rules.require(actor, "user.approve", user)
+    locked = _lock_both(user)
+    approved = _apply_approval(actor, locked, request)
+    _save_changed(user, locked, approved)
+    return approved
+
+
+@service(rule="user.set_administrator", audit=("user.set_administrator",))
+def set_administrator(actor, user: User, value: bool, *, request=None) -> bool:
+    """Grant or withdraw the administrator right ("gebruikersbeheerder")."""
+    rules.require(actor, "user.set_administrator", user)
+    locked = _lock_both(user)
+    changed = _apply_administrator(actor, locked, value, request)
+    _save_changed(user, locked, changed)
+    return changed
 
 
 # --- deactivate and reactivate ---------------------------------------------------------------
@@ -267,12 +300,11 @@ def _deactivate(actor, locked: User, until, request) -> None:
     )
 
 
-@transaction.atomic
+@service(rule="user.deactivate", audit=("user.deactivate",))
 def deactivate_user(actor, user: User, *, until: datetime.date | None = None, request=None):
     """Switch "Actief" off, optionally until a date (then housekeeping reactivates the user)."""
     rules.require(actor, "user.deactivate", user)
-    _lock_organisation(user.organisation_id)
-    locked = _lock(user)
+    locked = _lock_both(user)
     _refuse_self(actor, locked, _("U kunt uzelf niet deactiveren."))
     if locked.status != Status.ACTIVE:
         raise ValidationError(
@@ -309,11 +341,11 @@ def _reactivate(actor, locked: User, restore_roles: bool, request) -> list[str]:
     return restored
 
 
-@transaction.atomic
+@service(rule="user.reactivate", audit=("user.reactivate", "role.restore"))
 def reactivate_user(actor, user: User, *, restore_roles: bool = False, request=None) -> list:
     """Switch "Actief" on again. Roles come back only when asked (SPEC 3: not silently)."""
     rules.require(actor, "user.reactivate", user)
-    locked = _lock(user)
+    locked = _lock_both(user)
     if locked.status != Status.DEACTIVATED:
         raise ValidationError(
             _("Alleen een gedeactiveerde gebruiker kan weer actief worden gemaakt."),
@@ -324,36 +356,41 @@ def reactivate_user(actor, user: User, *, restore_roles: bool = False, request=N
     return restored
 
 
+@service(rule="user.reactivate", audit=("user.reactivate",))
+def reactivate_when_due(actor, user: User, today: datetime.date) -> bool:
+    """Housekeeping, for one user: active again when its deactivation end date has come. Its
+    roles stay suspended; the administrator restores them with one click on the user's page."""
+    rules.require(actor, "user.reactivate", user)
+    locked = _lock_both(user)
+    due = locked.status == Status.DEACTIVATED and locked.deactivated_until is not None
+    if not due or locked.deactivated_until > today:
+        nothing_changed()
+        return False
+    _reactivate(actor, locked, False, None)
+    return True
+
+
 def reactivate_due(today: datetime.date | None = None) -> int:
-    """Housekeeping: users whose deactivation end date has come are active again. Their roles
-    stay suspended; the administrator restores them with one click on the user's page."""
+    """Housekeeping: the users whose deactivation end date has come, one transaction each."""
     today = today or timezone.localdate()
-    count = 0
     due = User.objects.filter(status=Status.DEACTIVATED, deactivated_until__lte=today)
-    for pk in due.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            locked = User.objects.select_for_update().filter(pk=pk).first()
-            if locked is None or locked.status != Status.DEACTIVATED:
-                continue
-            if locked.deactivated_until is None or locked.deactivated_until > today:
-                continue
-            _reactivate(None, locked, False, None)
-            count += 1
-    return count
+    return sum(
+        reactivate_when_due(HOUSEKEEPING, user, today)
+        for user in due.only("pk", "organisation_id").iterator()
+    )
 
 
 # --- delete and purge ------------------------------------------------------------------------
 
 
 def _erase_second_factors(user: User) -> None:
-    if apps.is_installed("django_otp"):
-        from django_otp import devices_for_user
+    from django_otp import devices_for_user
 
-        for device in devices_for_user(user, confirmed=None):
-            device.delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
 
 
-@transaction.atomic
+@service(rule="user.delete", audit=("user.delete", "user.deactivate"))
 def delete_user(actor, user: User, reason: str, *, request=None) -> None:
     """Portero 3.3 / BIDN 3.3.2: delete with a mandatory reason. An active user is deactivated
     in the same step; the personal data the tombstone does not need is erased at once."""
@@ -363,8 +400,7 @@ def delete_user(actor, user: User, reason: str, *, request=None) -> None:
         raise ValidationError({"reason": _("Vul een reden in.")})
     if len(reason) > 500:
         raise ValidationError({"reason": _("De reden mag niet langer zijn dan 500 tekens.")})
-    _lock_organisation(user.organisation_id)
-    locked = _lock(user)
+    locked = _lock_both(user)
     _refuse_self(actor, locked, _("U kunt uzelf niet verwijderen."))
     if locked.status == Status.DELETED:
         raise ValidationError(_("Deze gebruiker is al verwijderd."), code="status")
@@ -389,7 +425,7 @@ def delete_user(actor, user: User, reason: str, *, request=None) -> None:
     locked.set_unusable_password()
     locked.status = Status.DELETED
     locked.deleted_at = timezone.now()
-    locked.deleted_by = actor
+    locked.deleted_by = as_principal(actor).user
     locked.deletion_reason = reason
     locked.version += 1
     locked.save()
@@ -397,7 +433,6 @@ def delete_user(actor, user: User, reason: str, *, request=None) -> None:
     PasswordLink.objects.filter(user=locked).delete()
     locked.role_grants.all().delete()
     _erase_second_factors(locked)
-    user_erased.send(sender=User, user=locked)
     record(
         "user.delete",
         actor=actor,
@@ -409,30 +444,38 @@ def delete_user(actor, user: User, reason: str, *, request=None) -> None:
     _sync(user, locked)
 
 
+@service(rule="user.purge", audit=("user.purge",))
+def purge_tombstone(actor, user: User, cutoff: datetime.datetime) -> bool:
+    """Housekeeping, for one tombstone older than the retention period: remove it. The audit
+    trail keeps the user id and login name."""
+    rules.require(actor, "user.purge", user)
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or locked.status != Status.DELETED or locked.deleted_at >= cutoff:
+        nothing_changed()
+        return False
+    record(
+        "user.purge",
+        actor=actor,
+        organisation=locked.organisation_id,
+        target=locked,
+        details={"deleted_at": locked.deleted_at.isoformat()},
+    )
+    locked.delete()
+    return True
+
+
 def purge_deleted(now: datetime.datetime | None = None) -> int:
-    """Housekeeping: remove tombstones older than KNOOPPUNT_DELETED_RETENTION. The audit trail
-    keeps the user id and login name."""
+    """Housekeeping: remove tombstones older than KNOOPPUNT_DELETED_RETENTION, one transaction
+    each; one that is still referenced elsewhere is tried again at the next run."""
     now = now or timezone.now()
     cutoff = now - settings.KNOOPPUNT_DELETED_RETENTION
     count = 0
     due = User.objects.filter(status=Status.DELETED, deleted_at__lt=cutoff)
-    for pk in due.values_list("pk", flat=True).iterator():
+    for user in due.only("pk", "organisation_id").iterator():
         try:
-            with transaction.atomic():
-                user = User.objects.select_for_update().filter(pk=pk).first()
-                if user is None or user.status != Status.DELETED:
-                    continue
-                record(
-                    "user.purge",
-                    organisation=user.organisation_id,
-                    target=user,
-                    actor_username="housekeeping",
-                    details={"deleted_at": user.deleted_at.isoformat()},
-                )
-                user.delete()
-                count += 1
+            count += purge_tombstone(HOUSEKEEPING, user, cutoff)
         except ProtectedError:
-            continue  # still referenced elsewhere; tried again at the next run
+            continue
     return count
 
 
@@ -488,7 +531,7 @@ def check_import_rows(organisation, rows: list[ImportRow]) -> None:
             seen[email] = row.line
 
 
-@transaction.atomic
+@service(rule="user.import_into", audit=("user.import", "user.create"))
 def import_users(
     actor, organisation, rows: list[ImportRow], *, valid_only: bool = False, request=None
 ) -> ImportReport:
@@ -498,15 +541,15 @@ def import_users(
     check_import_rows(organisation, rows)
     report = ImportReport(rows, [], valid_only)
     if report.invalid_rows and not valid_only:
+        nothing_changed()
         return report
     for row in rows:
         if row.valid:
-            row.user = account_services.create_user(
+            row.user = account_services.new_user(
                 actor, organisation, row.data, invite=False, request=request
             )
             report.imported.append(row.user)
-    # Invitations last: a failure in any row above leaves no mail sent for a user that the
-    # rollback removed.
+    # The invitations are jobs of this transaction: a failure in any row leaves none queued.
     for user in report.imported:
         send_invitation(user)
     record(

@@ -1,15 +1,7 @@
-"""Keeps the search index in step with the user model, and announces erasures.
-
-`user_erased` is sent inside the transaction of `services.delete_user` after the personal data
-of a user has been erased; apps that keep more personal data or second factors of a user
-(passkeys, authenticator apps) connect to it and delete theirs.
-"""
+"""Keeps the search index in step with the user model."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
-from django.dispatch import Signal
-
-user_erased = Signal()  # kwargs: user
 
 
 def _refresh_search_index(sender, instance, created, update_fields=None, **kwargs) -> None:

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.eherkenning.services import create_broker
 from knooppunt.operators.management.commands._base import OperatorCommand
 
@@ -30,7 +31,7 @@ class Command(OperatorCommand):
     def handle(self, *args, **options):
         try:
             broker = create_broker(
-                None,
+                COMMAND_LINE,
                 naam=options["naam"],
                 issuer=options["issuer"],
                 client_id=options["client_id"],

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.operators.services import appoint_admin
 from knooppunt.organisations.models import Organisation
 
@@ -37,7 +38,7 @@ class Command(OperatorCommand):
             self.fail(f"Organisatie {options['organisation']} bestaat niet.")
         data = {name: options[name] for name in OPTION_NAMES}
         try:
-            user = appoint_admin(None, organisation, data)
+            user = appoint_admin(COMMAND_LINE, organisation, data)
         except ValidationError as exc:
             self.fail_validation(exc, OPTION_NAMES)
         self.stdout.write(

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 
 from knooppunt.access.models import ProductCode
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.operators.services import create_organisation
 from knooppunt.organisations.models import OrganisationType, Profile
 
@@ -38,7 +39,7 @@ class Command(OperatorCommand):
             self.fail("--naam mag niet leeg zijn.")
         try:
             organisation = create_organisation(
-                None,
+                COMMAND_LINE,
                 type=options["type"],
                 naam=options["naam"].strip(),
                 agb_code=options["agb"],
