@@ -62,13 +62,23 @@ def can(actor: Actor, action: str, obj: Any = None) -> bool:
     return bool(entry.predicate(principal, obj))
 
 
+class AccessRefused(Http404):
+    """A refusal by the authorisation module: answered as a 404, so another organisation's ids
+    reveal nothing, and audited (rate-limited) by core.middleware.RefusalAuditMiddleware."""
+
+    def __init__(self, action: str, asked: Any = None):
+        super().__init__(action)
+        self.action = action
+        self.asked = "" if asked is None else str(getattr(asked, "pk", asked))[:64]
+
+
 def require(actor: Actor, action: str, obj: Any = None) -> None:
-    """Raise 404 rather than 403, so another organisation's ids reveal nothing."""
+    """Raise AccessRefused (a 404) when `actor` may not."""
     seen = checks.get()
     if seen is not None:
         seen.append(action)
     if not can(actor, action, obj):
-        raise Http404
+        raise AccessRefused(action, obj)
 
 
 def registered_actions() -> list[str]:
@@ -261,6 +271,12 @@ def uses_product(actor: Principal, code: str) -> bool:
 def _account_login(actor: Principal, obj) -> bool:
     """The login steps, 'Wachtwoord aanvragen' and a set-password link: open to everyone; the
     steps themselves check the password, the code or the link."""
+    return True
+
+
+@rule("audit.refusal", anonymous=True)
+def _audit_refusal(actor: Principal, obj) -> bool:
+    """Anyone's refused request is written to the audit trail (rate-limited)."""
     return True
 
 

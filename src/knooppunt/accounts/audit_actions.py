@@ -8,6 +8,12 @@ _CHANNEL = {"channel": _("verstuurd per"), "resend": _("opnieuw verstuurd")}
 
 register("login.success", _("Ingelogd"), Group.LOGIN, details={"second_factor": _("met")})
 register(
+    "login.password_ok",
+    _("Wachtwoord juist, tweede stap begonnen"),
+    Group.LOGIN,
+    details={"second_factor": _("met")},
+)
+register(
     "login.failed",
     _("Inloggen mislukt"),
     Group.LOGIN,
@@ -37,8 +43,20 @@ register("logout", _("Uitgelogd"), Group.LOGIN)
 register("session.timeout", _("Sessie verlopen"), Group.LOGIN, details={"reason": _("reden")})
 register("password.set", _("Wachtwoord ingesteld"), Group.LOGIN)
 register("password.reset", _("Wachtwoord opnieuw ingesteld"), Group.LOGIN)
-register("password.reset_requested", _("Wachtwoord aangevraagd"), Group.LOGIN)
+register(
+    "password.reset_requested",
+    _("Wachtwoord aangevraagd"),
+    Group.LOGIN,
+    personal=("typed",),
+    details={"typed": _("ingevulde gebruikersnaam")},
+)
 register("password.change", _("Wachtwoord gewijzigd"), Group.LOGIN)
+register(
+    "password.current_wrong",
+    _("Onjuist huidig wachtwoord ingevuld"),
+    Group.LOGIN,
+    details={"locked": _("geblokkeerd")},
+)
 register(
     "profile.code_channel",
     _("Verificatiecode-kanaal gewijzigd"),

@@ -12,8 +12,7 @@ class PasswordBackend(ModelBackend):
     `get_user`, only ever load active users: a deactivated user's session ends at once."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None:
-            username = username.strip()
+        # The manager's get_by_natural_key normalises the name (usernames.normalise_login_name).
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def user_can_authenticate(self, user) -> bool:

@@ -49,6 +49,8 @@ def clean_email(email: str, organisation, *, exclude_user_id=None) -> str:
     email = (email or "").strip()
     if not email:
         raise ValidationError(_("Vul een e-mailadres in."), code="required")
+    if len(email) > 254:  # the column's length (RFC 5321's limit for a path)
+        raise ValidationError(_("Een e-mailadres heeft ten hoogste 254 tekens."), code="max_length")
     try:
         validate_email(email)
     except ValidationError:

@@ -125,11 +125,17 @@ class ConfirmPasswordForm(forms.Form):
 
 
 def _current_password(request, user, password: str, wrong: str) -> str:
-    """`password` when it is the user's own. Through authenticate(), so that guessing on these
-    forms counts towards the lockout as well."""
+    """`password` when it is the user's own. Through authenticate(), so that a wrong current
+    password counts towards the login name's lockout like a wrong login (docs/decisions.md:
+    someone guessing in a session left open gets no more tries than at the login page), and
+    each wrong one is audited."""
     checked = authenticate(request, username=user.username, password=password)
     if checked is None or checked.pk != user.pk:
-        if getattr(request, "axes_locked_out", False):
+        from .services import refuse_current_password
+
+        locked = getattr(request, "axes_locked_out", False)
+        refuse_current_password(request, user, locked=locked)
+        if locked:
             raise forms.ValidationError(locked_message(), code="locked")
         raise forms.ValidationError(wrong, code="wrong")
     return password

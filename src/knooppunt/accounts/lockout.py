@@ -22,15 +22,17 @@ from django.utils.translation import gettext as _
 
 from knooppunt.core import sql
 
+from .usernames import normalise_login_name
+
 
 def normalised_username(request, credentials) -> str:
-    """Login names are case-insensitive (UserManager.get_by_natural_key), so are their counters:
-    'PTest' and 'ptest' must not get five tries each."""
+    """The lockout counts per login name in the one normal form of the lookup
+    (usernames.normalise_login_name): 'PTest', 'ptest' and 'pteſt' share five tries."""
     if credentials is not None:
         raw = credentials.get("username")
     else:
         raw = getattr(request, "POST", {}).get("username")
-    return (raw or "").strip().lower()[:255]
+    return normalise_login_name(raw)
 
 
 class LoginAttemptHandler(AxesDatabaseHandler):
@@ -117,7 +119,7 @@ def lock_just_started(request) -> bool:
 
 def locked_usernames(usernames) -> set[str]:
     """Which of these login names have a running lockout (for the operator console)."""
-    names = [name.lower() for name in usernames]
+    names = [normalise_login_name(name) for name in usernames]
     if not names:
         return set()
     rows = (
@@ -132,7 +134,7 @@ def locked_usernames(usernames) -> set[str]:
 
 def reset(username: str) -> int:
     """Forget the failures of a login name (the operator's unlock)."""
-    return AxesProxyHandler.reset_attempts(username=username.strip().lower())
+    return AxesProxyHandler.reset_attempts(username=normalise_login_name(username))
 
 
 def forget_expired_failures(now) -> int:

@@ -3,8 +3,14 @@
 Between the two steps nobody is logged in: the database-backed session holds only a *pending
 login* (whose password was right, since when, how many codes were tried). The auth session, with
 a fresh session id, exists only once the second factor has passed.
+
+Each step that changes state is a service (core.doors) under the rule "account.login", which is
+open to callers that are not logged in yet: the password, the code or the session is the check.
+The password itself is checked (Argon2, the one costly step) before the service, outside any
+transaction; the code's SMS or e-mail goes out after the service's commit.
 """
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -12,21 +18,26 @@ from enum import StrEnum
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth import login, user_login_failed
+from django.contrib.auth import login, logout, user_login_failed
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from knooppunt.access import rules
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
+from knooppunt.core.doors import after_service, nothing_changed, service
 from knooppunt.sms import send_sms
 
-from . import services
+from . import lockout, services
 from .models import CodeChannel, LoginCodeDevice, Status, User
+from .usernames import normalise_login_name
+
+logger = logging.getLogger(__name__)
 
 PENDING = "knooppunt_pending_login"
 AUTH_AT = "knooppunt_auth_at"  # when the session was logged in (absolute maximum)
@@ -57,7 +68,7 @@ def refusal_for(user: User, *, request=None) -> Refusal | None:
     return None
 
 
-def record_refusal(request, user: User, refusal: Refusal) -> None:
+def _record_refusal(request, user: User, refusal: Refusal) -> None:
     record(
         f"login.{refusal.value}" if refusal != Refusal.OTHER else "login.refused",
         actor=user,
@@ -85,8 +96,60 @@ class Pending:
         return max(0, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS - self.state["attempts"])
 
 
+@service(rule="account.login", audit=("login.failed", "account.lockout", "login.locked"))
+def refuse_password(request, typed: str) -> bool:
+    """A wrong password, an unknown or a locked name: the answer depends only on the name's
+    failure count, never on whether the account exists. Returns whether the name is locked."""
+    rules.require(request.user, "account.login")
+    name = normalise_login_name(typed)
+    try:
+        known = User.objects.get_by_natural_key(name)
+    except User.DoesNotExist:
+        known = None
+    audit = {
+        "request": request,
+        "actor_username": name,
+        "target": known,
+        "organisation": known.organisation_id if known else None,
+        "details": {"typed": name},
+    }
+    if getattr(request, "axes_locked_out", False):
+        if lockout.lock_just_started(request):
+            record("login.failed", outcome=Outcome.FAILURE, **audit)
+            record("account.lockout", outcome=Outcome.DENIED, **audit)
+        else:
+            record("login.locked", outcome=Outcome.DENIED, **audit)
+        return True
+    record("login.failed", outcome=Outcome.FAILURE, **audit)
+    return False
+
+
+@service(
+    rule="account.login",
+    audit=(
+        "login.password_ok",
+        "login.code_sent",
+        "login.expired",
+        "login.deactivated",
+        "login.method",
+        "login.refused",
+        "user.expire",
+    ),
+)
+def accept_password(request, user: User, next_url: str | None) -> Refusal | None:
+    """The password was right. Either refuse (expired, deactivated, not allowed to log in with
+    a password: audited, with the reason) or begin the second step."""
+    rules.require(request.user, "account.login")
+    refusal = refusal_for(user, request=request)
+    if refusal is not None:
+        _record_refusal(request, user, refusal)
+        return refusal
+    begin(request, user, next_url)
+    return None
+
+
 def begin(request, user: User, next_url: str | None) -> None:
-    """The password was right: remember a pending login and send the code (unless the user
+    """Part of `accept_password`: remember a pending login and send the code (unless the user
     has an authenticator app)."""
     if request.session.session_key:
         # A session id fixed by someone else must not carry this state (a session that did not
@@ -101,6 +164,13 @@ def begin(request, user: User, next_url: str | None) -> None:
         "next": next_url or "",
         "method": "totp" if has_authenticator(user) else "code",
     }
+    record(
+        "login.password_ok",
+        actor=user,
+        request=request,
+        target=user,
+        details={"second_factor": state["method"]},
+    )
     if state["method"] == "code":
         send_code(request, user, state, resend=False)
     request.session[PENDING] = state
@@ -165,35 +235,58 @@ class SendResult:
     wait_seconds: int = 0
 
 
+@service(rule="account.login", audit=("login.code_sent",))
+def resend_code(request, login_state: Pending) -> SendResult:
+    """'Opnieuw versturen' on the code page."""
+    rules.require(request.user, "account.login")
+    result = send_code(request, login_state.user, login_state.state, resend=True)
+    if not result.sent:
+        nothing_changed()
+    request.session.modified = True
+    return result
+
+
 def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
-    """Send a fresh code, unless that is throttled.
+    """Part of a login service: a fresh code, unless that is throttled.
 
     At the password step a code is always sent, except when one went out less than a minute ago
     and is still unused: then that code stands (so that repeating the password step cannot flood
-    someone's phone). A re-send needs the cooldown to have passed and is limited per login.
+    someone's phone). A re-send needs the cooldown to have passed and is limited per login. The
+    code is generated under the device's lock; the message goes out after the commit.
     """
-    with transaction.atomic(savepoint=False):
-        device = LoginCodeDevice.locked_for(user)
-        allowed, info = device.generate_is_allowed()
-        if not allowed and (resend or device.has_open_code()):
-            state.setdefault("channel", device.channel)  # the code that stands went there
-            wait = (info["next_generation_at"] - timezone.now()).total_seconds()
-            return SendResult(False, max(1, int(wait) + 1))
-        if resend and state["sends"] >= settings.KNOOPPUNT_LOGIN_CODE_MAX_SENDS:
-            return SendResult(False)
-        channel = channel_for(user)
-        code = device.new_code(channel)
-        _deliver(user, channel, code)
-        state["sends"] += 1
-        state["channel"] = channel
-        record(
-            "login.code_sent",
-            actor=user,
-            request=request,
-            target=user,
-            details={"channel": channel, "resend": resend},
-        )
+    device = LoginCodeDevice.locked_for(user)
+    allowed, info = device.generate_is_allowed()
+    if not allowed and (resend or device.has_open_code()):
+        state.setdefault("channel", device.channel)  # the code that stands went there
+        wait = (info["next_generation_at"] - timezone.now()).total_seconds()
+        return SendResult(False, max(1, int(wait) + 1))
+    if resend and state["sends"] >= settings.KNOOPPUNT_LOGIN_CODE_MAX_SENDS:
+        return SendResult(False)
+    channel = channel_for(user)
+    code = device.new_code(channel)
+    state["sends"] += 1
+    state["channel"] = channel
+    state.pop("delivery_failed", None)
+    record(
+        "login.code_sent",
+        actor=user,
+        request=request,
+        target=user,
+        details={"channel": channel, "resend": resend},
+    )
+    after_service(lambda: _deliver_or_note(request, user, channel, code, state))
     return SendResult(True)
+
+
+def _deliver_or_note(request, user: User, channel: str, code: str, state: dict) -> None:
+    """Send the code; when the SMS gateway or mail server fails, the code page says so and
+    offers 'Opnieuw versturen' (the failure is logged, never the code)."""
+    try:
+        _deliver(user, channel, code)
+    except Exception as exc:
+        logger.warning("Login code for user %s not delivered by %s: %s", user.pk, channel, exc)
+        state["delivery_failed"] = True
+        request.session.modified = True
 
 
 def _deliver(user: User, channel: str, code: str) -> None:
@@ -220,7 +313,24 @@ class Verdict(StrEnum):
     WAIT = "wait"  # the authenticator app's throttle: try again in a few seconds
 
 
+@service(
+    rule="account.login",
+    audit=("login.code_failed", "login.success", "otp.recovery_code_used"),
+)
+def second_step(request, login_state: Pending, raw_code: str) -> tuple[Verdict, str]:
+    """The code (or the authenticator app's, or a recovery code): on success the user is
+    logged in with a new session id; returns the verdict and where to go next."""
+    rules.require(request.user, "account.login")
+    verdict = verify(request, login_state, raw_code)
+    if verdict != Verdict.OK:
+        if verdict == Verdict.WAIT:
+            nothing_changed()
+        return verdict, ""
+    return verdict, complete(request, login_state)
+
+
 def verify(request, login: Pending, raw_code: str) -> Verdict:
+    """Part of `second_step`."""
     code = re.sub(r"[\s-]", "", raw_code or "").lower()
     user, state = login.user, login.state
     if login.method == "code":
@@ -251,46 +361,67 @@ def verify(request, login: Pending, raw_code: str) -> Verdict:
 
 
 def _verify_sent_code(user: User, code: str) -> tuple[Verdict, int]:
-    with transaction.atomic(savepoint=False):
-        # One device per user (a unique constraint).
-        device = sql.get(LoginCodeDevice, "user", user.pk, lock=True)
-        if device is None:
-            return Verdict.SPENT, 0
-        if device.verify_token(code):
-            return Verdict.OK, device.attempts_left()
-        return Verdict.WRONG, device.attempts_left()
+    # One device per user (a unique constraint).
+    device = sql.get(LoginCodeDevice, "user", user.pk, lock=True)
+    if device is None:
+        return Verdict.SPENT, 0
+    if device.verify_token(code):
+        return Verdict.OK, device.attempts_left()
+    return Verdict.WRONG, device.attempts_left()
 
 
 def _verify_authenticator(request, user: User, code: str) -> tuple[Verdict, int]:
     """Six digits: the app's code; anything else: one of the recovery codes."""
     model = TOTPDevice if re.fullmatch(r"\d{6}", code) else StaticDevice
-    with transaction.atomic(savepoint=False):
-        devices = model.objects.select_for_update().filter(user=user, confirmed=True)
-        for device in devices:
-            allowed, _info = device.verify_is_allowed()
-            if not allowed:
-                return Verdict.WAIT, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS
-            if device.verify_token(code):
-                if model is StaticDevice:
-                    record("otp.recovery_code_used", actor=user, request=request, target=user)
-                return Verdict.OK, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS
+    devices = model.objects.select_for_update().filter(user=user, confirmed=True)
+    for device in devices:
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return Verdict.WAIT, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS
+        if device.verify_token(code):
+            if model is StaticDevice:
+                record("otp.recovery_code_used", actor=user, request=request, target=user)
+            return Verdict.OK, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS
     return Verdict.WRONG, settings.KNOOPPUNT_LOGIN_CODE_ATTEMPTS
 
 
 def complete(request, login_state: Pending) -> str:
-    """Log the user in (a new session id) and return where to go next."""
+    """Part of `second_step`: log the user in (a new session id) and return where to go."""
     user, state = login_state.user, login_state.state
     cancel(request)
-    with transaction.atomic(savepoint=False):  # new session, last_login, lockout reset, audit
-        login(request, user, backend=state["backend"])  # cycles the session key
-        now = int(time.time())
-        request.session[AUTH_AT] = now
-        request.session[SEEN] = now
-        record(
-            "login.success",
-            actor=user,
-            request=request,
-            target=user,
-            details={"second_factor": state["method"]},
-        )
+    login(request, user, backend=state["backend"])  # cycles the session key, sets last_login
+    now = int(time.time())
+    request.session[AUTH_AT] = now
+    request.session[SEEN] = now
+    record(
+        "login.success",
+        actor=user,
+        request=request,
+        target=user,
+        details={"second_factor": state["method"]},
+    )
     return state["next"]
+
+
+@service(rule="account.login", audit=("logout",))
+def log_out(request) -> None:
+    """'Log Uit'."""
+    rules.require(request.user, "account.login")
+    user = request.user
+    if user.is_authenticated:
+        record("logout", actor=user, request=request, target=user)
+    else:
+        nothing_changed()
+    logout(request)
+
+
+@service(rule="account.login", audit=("session.timeout",))
+def end_session(request, reason: str) -> None:
+    """The idle timeout or the absolute maximum of SPEC 5.3 ended the session."""
+    rules.require(request.user, "account.login")
+    user = request.user
+    if user.is_authenticated:
+        record("session.timeout", actor=user, request=request, details={"reason": reason})
+    else:
+        nothing_changed()
+    logout(request)

@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from knooppunt.audit.services import record
 from knooppunt.core.http import is_open_path
 
 from .login import AUTH_AT, SEEN
@@ -53,10 +52,9 @@ class SessionSecurityMiddleware:
         return self.get_response(request)
 
     def _end(self, request, reason: str):
-        user = request.user
-        if user.is_authenticated:
-            record("session.timeout", actor=user, request=request, details={"reason": reason})
-        logout(request)
+        from .login import end_session
+
+        end_session(request, reason)
         if reason == "idle":
             minutes = settings.KNOOPPUNT_SESSION_IDLE_SECONDS // 60
             text = _(

@@ -33,9 +33,15 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        """The user with this login name, in any letter case, with the organisation (the login
-        needs its allowed login methods). Uses the index on UPPER(username)."""
-        return self._with_organisation("login_name", username)
+        """The user with this login name, typed in any form that normalises to it
+        (usernames.normalise_login_name), with the organisation (the login needs its allowed
+        login methods). A name that cannot be an issued one matches nobody."""
+        from .usernames import is_login_name, normalise_login_name
+
+        name = normalise_login_name(username)
+        if not is_login_name(name):
+            raise self.model.DoesNotExist
+        return self._with_organisation("login_name", name)
 
     def get_with_organisation(self, pk):
         """The user with the organisation: every logged-in request asks for it (menu, gate)."""
@@ -45,11 +51,9 @@ class UserManager(BaseUserManager):
         # Plain SQL: the ORM would compile this 53-column join on every request (core.sql).
         with connection.cursor() as cursor:
             cursor.execute(_user_with_organisation_sql(where), [value])
-            rows = cursor.fetchmany(2)
+            rows = cursor.fetchmany(1)
         if not rows:
             raise self.model.DoesNotExist
-        if len(rows) > 1:  # two login names that differ only in letter case, as get() would say
-            raise self.model.MultipleObjectsReturned
         (row,) = rows
         user = sql.instance(self.model, row)
         Organisation = self.model._meta.get_field("organisation").related_model
@@ -63,7 +67,7 @@ def _user_with_organisation_sql(where: str) -> str:
     Organisation = organisation.related_model
     condition = {
         "pk": f"u.{sql.column(User, 'id')} = %s",
-        "login_name": f"UPPER(u.{sql.column(User, 'username')}) = UPPER(%s)",
+        "login_name": f"u.{sql.column(User, 'username')} = %s",
     }[where]
     # Names from the models, values as parameters (core.sql).
     return (
@@ -137,10 +141,6 @@ class User(AbstractBaseUser):
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
-        indexes = [
-            # Login names are looked up case-insensitively (UPPER(username) on PostgreSQL).
-            models.Index(models.functions.Upper("username"), name="user_username_upper"),
-        ]
         constraints = [
             # E-mail is unique among users that are not deleted (SPEC 3); deleted ones have none.
             models.UniqueConstraint(

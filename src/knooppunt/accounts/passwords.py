@@ -10,9 +10,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from knooppunt.access import rules
+from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
+from knooppunt.core import throttle
+from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.http import client_ip
 
 from .models import PasswordHistory, PasswordLink, PasswordLinkPurpose, Status, User
+from .usernames import is_login_name, normalise_login_name
 
 
 def days_left(user: User, now=None) -> int | None:
@@ -82,12 +88,49 @@ def set_password(user: User, raw_password: str) -> None:
     PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
+@service(rule="account.login", audit=("password.reset_requested",))
+def request_password(request, typed: str) -> None:
+    """'Wachtwoord aanvragen' (Portero 2.1). The caller always shows the same receipt. An
+    active user gets a reset link, an invited one a new invitation (its first link may have
+    expired: Portero, "kan opnieuw de aanvraag voor een nieuw wachtwoord aanklikken"). Requests
+    are throttled per login name and per address, and the mail is a job sent after the commit,
+    so a known and an unknown name cost the request the same."""
+    rules.require(request.user if request else None, "account.login")
+    name = normalise_login_name(typed)
+    address = client_ip(request) or "-"
+    by_name = throttle.hit(
+        f"password-request:name:{name}", limit=settings.KNOOPPUNT_RESET_PER_NAME, window=3600
+    )
+    by_address = throttle.hit(
+        f"password-request:address:{address}",
+        limit=settings.KNOOPPUNT_RESET_PER_ADDRESS,
+        window=3600,
+    )
+    user = None
+    if is_login_name(name):
+        user = User.objects.filter(username=name).select_related("organisation").first()
+    audit = {"request": request, "actor_username": name, "details": {"typed": name}}
+    if not (by_name.allowed and by_address.allowed):
+        record("password.reset_requested", outcome=Outcome.DENIED, target=user, **audit)
+        return
+    if user is None or not user.email or user.status not in (Status.ACTIVE, Status.INVITED):
+        record("password.reset_requested", outcome=Outcome.FAILURE, target=user, **audit)
+        return
+    if user.status == Status.INVITED:
+        send_invitation(user)
+    else:
+        send_reset(user)
+    record("password.reset_requested", target=user, organisation=user.organisation_id, **audit)
+
+
+@service(rule="account.login", audit=("password.set", "password.reset"))
 def use_link(token: str, raw_password: str, request=None) -> User | None:
     """Set the password through a link, exactly once.
 
     The conditional UPDATE claims the link: when the same link is submitted twice at the same
     moment, the database lets exactly one UPDATE match, and the other gets None.
     """
+    rules.require(request.user if request else None, "account.login")
     password_validation.validate_password(raw_password, _user_for_token(token))
     with transaction.atomic():
         now = timezone.now()
@@ -95,6 +138,7 @@ def use_link(token: str, raw_password: str, request=None) -> User | None:
             token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now
         ).update(used_at=now)
         if claimed != 1:
+            nothing_changed()
             return None
         link = PasswordLink.objects.select_related("user", "user__organisation").get(
             token_hash=_hash(token)
@@ -102,6 +146,7 @@ def use_link(token: str, raw_password: str, request=None) -> User | None:
         user = User.objects.select_for_update().get(pk=link.user_id)
         if not may_set_password(user):
             transaction.set_rollback(True)
+            nothing_changed()
             return None
         set_password(user, raw_password)
         if user.status == Status.INVITED:

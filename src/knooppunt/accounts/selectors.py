@@ -1,7 +1,6 @@
 """Read-only questions about users, scoped by the authorisation module."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from knooppunt.access import rules
 from knooppunt.access.principals import Actor
@@ -19,6 +18,6 @@ def get_user_for(actor: Actor, action: str, pk) -> User:
     try:
         user = users_visible_to(actor).select_related("organisation").get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise rules.AccessRefused(action, pk) from None
     rules.require(actor, action, user)
     return user

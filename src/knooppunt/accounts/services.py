@@ -38,7 +38,9 @@ PERSONAL_FIELDS = (
 
 
 def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> dict:
-    """Check and normalise the personal fields; raise one ValidationError with all field errors."""
+    """Check and normalise the personal fields: THE field rules of a user, applied by the
+    forms, the CSV import, eHerkenning's registration and SCIM alike. All fields are checked in
+    one round; one ValidationError carries every field's errors."""
     cleaned, errors = {}, {}
     for name in ("voorletters", "voornaam", "achternaam"):
         value = (data.get(name) or "").strip()
@@ -47,6 +49,12 @@ def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> di
         cleaned[name] = value
     cleaned["tussenvoegsel"] = (data.get("tussenvoegsel") or "").strip()
     cleaned["memo"] = (data.get("memo") or "").strip()
+    for name in ("voorletters", "voornaam", "tussenvoegsel", "achternaam"):
+        limit = User._meta.get_field(name).max_length
+        if name not in errors and len(cleaned[name]) > limit:
+            errors[name] = ValidationError(
+                _("Gebruik ten hoogste %(limit)d tekens.") % {"limit": limit}, code="max_length"
+            )
     for name, func in (
         ("email", lambda v: fields.clean_email(v, organisation, exclude_user_id=exclude_user_id)),
         ("telefoonnummer", fields.clean_mobile),
@@ -200,6 +208,21 @@ def change_password(request, user: User, new_password: str) -> None:
     set_password(user, new_password)
     update_session_auth_hash(request, user)
     record("password.change", actor=user, request=request, target=user)
+
+
+@service(rule="account.self", audit=("password.current_wrong",))
+def refuse_current_password(request, user: User, *, locked: bool) -> None:
+    """A wrong current password on 'Wachtwoord wijzigen' or a confirmation: audited; it counts
+    towards the lockout of the login name (axes counted it in authenticate())."""
+    rules.require(user, "account.self", user)
+    record(
+        "password.current_wrong",
+        actor=user,
+        request=request,
+        target=user,
+        outcome=Outcome.DENIED if locked else Outcome.FAILURE,
+        details={"locked": locked},
+    )
 
 
 @service(rule="account.self", audit=("profile.code_channel",))

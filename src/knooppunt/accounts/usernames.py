@@ -35,3 +35,17 @@ def issue_username(voorletters: str, voornaam: str, achternaam: str) -> str:
             continue  # a concurrent request took it; look again
         return candidate
     raise RuntimeError(f"Could not issue a login name for {base!r}")
+
+
+def normalise_login_name(raw: str | None) -> str:
+    """THE form of a typed login name, for the lookup, the lockout counter, the audit trail and
+    'Wachtwoord aanvragen' alike: trimmed, NFKC-normalised and case-folded. Issued names are
+    ASCII, so look-alike letters either fold onto their ASCII form (the long s, 'ſ', becomes
+    's', and counts towards the same lockout) or stay non-ASCII and match nobody
+    (`is_login_name`)."""
+    return unicodedata.normalize("NFKC", (raw or "").strip()).casefold()[:150]
+
+
+def is_login_name(normalised: str) -> bool:
+    """Whether a normalised name can be an issued login name at all (ASCII letters, digits)."""
+    return normalised.isascii() and bool(re.fullmatch(r"[a-z0-9]+", normalised))

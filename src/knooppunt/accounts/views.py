@@ -8,12 +8,12 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model, logout
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,8 +22,6 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from knooppunt.audit.models import Outcome
-from knooppunt.audit.services import record
 from knooppunt.core.http import local_url
 
 from . import lockout, passwords, services
@@ -37,7 +35,6 @@ from .forms import (
     PasswordRequestForm,
     SetPasswordForm,
 )
-from .models import Status
 
 User = get_user_model()
 
@@ -54,17 +51,18 @@ def login_view(request):
     if request.method == "GET":
         login_flow.cancel(request)  # "Annuleren" and a fresh start both land here
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip()
+        typed = form.cleaned_data["username"]
         # The password check (Argon2, the one costly step) runs outside any transaction.
-        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        user = authenticate(request, username=typed, password=form.cleaned_data["password"])
         if user is None:
-            return _refused(request, form, username)
-        with transaction.atomic():  # one commit for what follows
-            refusal = login_flow.refusal_for(user, request=request)
-            if refusal is None:
-                login_flow.begin(request, user, _safe_next(request))
-                return redirect("accounts:verify")
-            login_flow.record_refusal(request, user, refusal)
+            if login_flow.refuse_password(request, typed):
+                form.add_error(None, lockout.locked_message())
+                return render(request, "accounts/login.html", {"form": form}, status=429)
+            form.add_error(None, WRONG_COMBINATION)
+            return render(request, "accounts/login.html", {"form": form})
+        refusal = login_flow.accept_password(request, user, _safe_next(request))
+        if refusal is None:
+            return redirect("accounts:verify")
         if refusal == login_flow.Refusal.OTHER:
             form.add_error(None, WRONG_COMBINATION)
             return render(request, "accounts/login.html", {"form": form})
@@ -74,32 +72,6 @@ def login_view(request):
             {"refusal": refusal.value, "refused_user": user},
             status=403,
         )
-    return render(request, "accounts/login.html", {"form": form})
-
-
-def _refused(request, form, username: str):
-    """Wrong password, unknown name or locked name: the answer depends only on the name's
-    failure count, never on whether the account exists."""
-    try:
-        known = User.objects.get_by_natural_key(username)
-    except (User.DoesNotExist, User.MultipleObjectsReturned):
-        known = None
-    audit = {
-        "request": request,
-        "actor_username": username[:150],
-        "target": known,
-        "organisation": known.organisation_id if known else None,
-    }
-    if getattr(request, "axes_locked_out", False):
-        if lockout.lock_just_started(request):
-            record("login.failed", outcome=Outcome.FAILURE, **audit)
-            record("account.lockout", outcome=Outcome.DENIED, **audit)
-        else:
-            record("login.locked", outcome=Outcome.DENIED, **audit)
-        form.add_error(None, lockout.locked_message())
-        return render(request, "accounts/login.html", {"form": form}, status=429)
-    record("login.failed", outcome=Outcome.FAILURE, **audit)
-    form.add_error(None, WRONG_COMBINATION)
     return render(request, "accounts/login.html", {"form": form})
 
 
@@ -113,10 +85,7 @@ def verify(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None, digits_only=pending.method == "code")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():  # the code's device, the login and its audit: one commit
-            verdict = login_flow.verify(request, pending, form.cleaned_data["code"])
-            if verdict == login_flow.Verdict.OK:
-                next_url = login_flow.complete(request, pending)
+        verdict, next_url = login_flow.second_step(request, pending, form.cleaned_data["code"])
         if verdict == login_flow.Verdict.OK:
             return _after_login(request, next_url)
         if verdict == login_flow.Verdict.SPENT:
@@ -139,6 +108,7 @@ def verify(request):
         "method": pending.method,
         "channel": channel,
         "destination": login_flow.mask_destination(pending.user, channel) if channel else "",
+        "delivery_failed": pending.state.get("delivery_failed", False),
         "minutes": settings.KNOOPPUNT_LOGIN_CODE_SECONDS // 60,
     }
     return render(request, "accounts/verify.html", context)
@@ -150,8 +120,7 @@ def verify_resend(request):
     if pending is None:
         return redirect("accounts:login")
     if pending.method == "code":
-        result = login_flow.send_code(request, pending.user, pending.state, resend=True)
-        request.session.modified = True
+        result = login_flow.resend_code(request, pending)
         if result.sent:
             messages.success(request, _("Er is een nieuwe verificatiecode verstuurd."))
         elif result.wait_seconds:
@@ -188,7 +157,7 @@ def _after_login(request, next_url: str):
     if passwords.password_expires_soon(user):
         request.session["knooppunt_after_warning"] = target
         return redirect("accounts:password_warning")
-    return redirect(target or "core:welcome")
+    return redirect(target or reverse("core:welcome"))
 
 
 def _safe_next(request) -> str | None:
@@ -197,9 +166,7 @@ def _safe_next(request) -> str | None:
 
 @require_POST
 def logout_view(request):
-    if request.user.is_authenticated:
-        record("logout", actor=request.user, request=request, target=request.user)
-    logout(request)
+    login_flow.log_out(request)
     return redirect("accounts:login")
 
 
@@ -208,11 +175,7 @@ def password_request(request):
     """Always the same receipt, so the answer never tells whether a login name exists."""
     form = PasswordRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip()
-        user = User.objects.filter(username__iexact=username).select_related("organisation").first()
-        if user is not None and user.status == Status.ACTIVE and user.email:
-            passwords.send_reset(user)
-            record("password.reset_requested", actor=user, request=request, target=user)
+        passwords.request_password(request, form.cleaned_data["username"])
         return render(request, "accounts/password_request_done.html")
     return render(request, "accounts/password_request.html", {"form": form})
 
@@ -284,7 +247,7 @@ def keepalive(request):
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     target = request.POST.get("next", "")
-    return redirect(local_url(request, target) or "core:welcome")
+    return redirect(local_url(request, target) or reverse("core:welcome"))
 
 
 # --- Mijn gegevens: the user's own profile and second factors ---------------------------------

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "knooppunt.accounts.middleware.SessionSecurityMiddleware",
     "knooppunt.accounts.middleware.PasswordExpiryMiddleware",
     "knooppunt.core.middleware.AgreementsGateMiddleware",
+    "knooppunt.core.middleware.RefusalAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -151,6 +152,10 @@ KNOOPPUNT_PASSWORD_WARNING = timedelta(days=config("KNOOPPUNT_PASSWORD_WARNING_D
 KNOOPPUNT_PASSWORD_LINK_VALIDITY = timedelta(
     hours=config("KNOOPPUNT_PASSWORD_LINK_HOURS", 8, cast=int)
 )
+# 'Wachtwoord aanvragen': at most this many requests per hour per login name and per address;
+# more get the same receipt and no mail.
+KNOOPPUNT_RESET_PER_NAME = config("KNOOPPUNT_RESET_PER_NAME", 3, cast=int)
+KNOOPPUNT_RESET_PER_ADDRESS = config("KNOOPPUNT_RESET_PER_ADDRESS", 20, cast=int)
 KNOOPPUNT_INACTIVITY_EXPIRY = timedelta(days=config("KNOOPPUNT_INACTIVITY_DAYS", 183, cast=int))
 KNOOPPUNT_DELETED_RETENTION = timedelta(
     days=config("KNOOPPUNT_DELETED_RETENTION_DAYS", 365, cast=int)
@@ -283,6 +288,8 @@ KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 # The one door (core.doors): a service that asks no rule or writes no audit event is an error
 # (raised when strict, as in the test suite; logged otherwise).
 KNOOPPUNT_STRICT_DOORS = config("KNOOPPUNT_STRICT_DOORS", False, cast=bool)
+# Refused requests in the audit trail: at most this many per actor (or address) per minute.
+KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE = config("KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE", 20, cast=int)
 # Events are chained right after their commit; `verify_audit` reports any left unchained longer.
 KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
 

@@ -19,7 +19,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -54,6 +54,7 @@ class DoorError(AssertionError):
 class _Frame:
     name: str
     quiet: bool = False
+    after: list[Callable[[], None]] = field(default_factory=list)
 
 
 _frames: contextvars.ContextVar[tuple[_Frame, ...]] = contextvars.ContextVar(
@@ -83,6 +84,9 @@ def service(
             record_token = audit_services.recorded.set(own_records)
             try:
                 result = atomic(*args, **kwargs)
+            except BaseException:
+                frame.after.clear()
+                raise
             finally:
                 rules.checks.reset(check_token)
                 audit_services.recorded.reset(record_token)
@@ -93,6 +97,11 @@ def service(
                 if written is not None:
                     written.extend(own_records)
             _verify(frame, own_checks, own_records)
+            if frames:  # nested: the outermost service runs it when it is done
+                frames[0].after.extend(frame.after)
+            else:
+                for func_after in frame.after:
+                    func_after()
             return result
 
         door.service = Service(name, func, declared_rules, tuple(audit))  # type: ignore[attr-defined]
@@ -109,6 +118,17 @@ def nothing_changed() -> None:
     frames = _frames.get()
     if frames:
         frames[-1].quiet = True
+
+
+def after_service(func: Callable[[], None]) -> None:
+    """Run `func` once the outermost service call has returned, i.e. after its transaction
+    committed (services are not called inside a transaction of the caller's), and not at all
+    when it failed. For slow I/O that must not happen while the transaction holds locks and
+    that cannot wait for a job: the login code's SMS or e-mail."""
+    frames = _frames.get()
+    if not frames:
+        raise RuntimeError("after_service() outside a service")
+    frames[-1].after.append(func)
 
 
 def in_service() -> bool:

@@ -48,3 +48,10 @@ def jobs() -> list[Job]:
 def run(now: datetime.datetime | None = None, only: list[str] | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {j.name: j.func(now) for j in jobs() if not only or j.name in only}
+
+
+@job("core.forget_counters", "Oude tellers van snelheidslimieten opruimen")
+def forget_counters(now: datetime.datetime) -> int:
+    from .throttle import forget_old
+
+    return forget_old(now.timestamp())

@@ -9,9 +9,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def local_url(request, target: str | None) -> str | None:
-    """`target` when it points into this portal (a safe `next`), else None."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`target` when it is a path into this portal (a safe `next`), else None. Only a path that
+    starts with one "/" counts: a bare word would be taken for a view name by `redirect()`, and
+    "//host" or "/\\host" for another site."""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return None

@@ -22,6 +22,9 @@ class AgreementsGateMiddleware:
             user.is_authenticated and user.is_active and not is_open_path(request.path, ALWAYS_OPEN)
         )
         if gated and not rules.can(user, "portal.use"):
+            from knooppunt.audit.refusals import record_refusal
+
+            record_refusal(request, action="portal.use", asked="", kind="gate")
             return render(
                 request,
                 "core/agreements_missing.html",
@@ -51,3 +54,21 @@ class DutchFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class RefusalAuditMiddleware:
+    """Every refusal of the authorisation module (rules.AccessRefused, answered as a 404) is
+    audited, rate-limited (audit.refusals)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, rules.AccessRefused):
+            from knooppunt.audit.refusals import record_refusal
+
+            record_refusal(request, action=exception.action, asked=exception.asked, kind="404")
+        return None

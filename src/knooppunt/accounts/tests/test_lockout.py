@@ -59,6 +59,26 @@ def test_five_failures_lock_the_login_name_for_15_minutes(client, user):
         assert response["Location"] == reverse("accounts:verify")
 
 
+@pytest.mark.parametrize("variant", ["pteſt", "ＰＴＥＳＴ", "PTEſT"])
+def test_look_alike_letters_share_the_lockout_of_the_name(client, user, variant):
+    """Issue 12.1: on PostgreSQL upper('pteſt') is 'PTEST', so a lookup by UPPER() found the
+    account while the counter kept 'pteſt' apart: 4 more guesses per variant. One normal form
+    for the lookup and the counter closes it (run on both databases by CI)."""
+    with time_machine.travel(START, tick=False):
+        for _ in range(5):
+            _post(client, "ptest")
+        response = _post(client, variant, TEST_PASSWORD)
+        assert response.status_code == 429
+        assert "knooppunt_pending_login" not in client.session
+
+
+def test_a_name_that_is_not_ascii_after_normalising_matches_no_account(client, user):
+    with time_machine.travel(START, tick=False):
+        response = _post(client, "ptеst", TEST_PASSWORD)  # a Cyrillic e
+    assert response.status_code == 200
+    assert "knooppunt_pending_login" not in client.session
+
+
 def test_lockout_is_audited_once_and_refusals_each_time(client, user):
     with time_machine.travel(START, tick=False):
         for _ in range(5):
@@ -234,6 +254,13 @@ def test_wrong_current_password_on_the_change_page_counts_too(client, user, log_
         assert LOCKED in response.content.decode()
         user.refresh_from_db()
         assert user.check_password(TEST_PASSWORD)
+        # Issue 12.7, decided: they count towards the login name's lockout (the login page is
+        # locked as well) and each is audited.
+        client.post(reverse("accounts:logout"))
+        assert _post(client, "ptest", TEST_PASSWORD).status_code == 429
+    wrong = AuditEvent.objects.filter(action="password.current_wrong", actor_id=user.pk)
+    assert wrong.count() == 6
+    assert wrong.filter(outcome="denied").count() == 2
 
 
 def test_a_login_of_ones_own_does_not_clear_an_address_count(client, settings, log_in):

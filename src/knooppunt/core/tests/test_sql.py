@@ -94,8 +94,10 @@ def test_the_agreements_check_agrees_with_the_list_of_missing_ones():
     assert fresh(unsigned).missing_agreements()  # the kinds the gate page names
 
 
-def test_two_login_names_differing_only_in_case_are_not_silently_picked_from():
-    UserFactory(username="pdubbel")
-    UserFactory(username="PDubbel")
-    with pytest.raises(User.MultipleObjectsReturned):
-        User.objects.get_by_natural_key("pdubbel")
+def test_the_lookup_finds_the_issued_name_in_every_form_that_normalises_to_it():
+    user = UserFactory(username="lvisser")
+    for typed in ("lvisser", " LVisser ", "lviſser", "ｌｖｉｓｓｅｒ"):
+        assert User.objects.get_by_natural_key(typed) == user
+    for typed in ("lvıssеr", "lvisser2", ""):  # a dotless i and a Cyrillic e match nobody
+        with pytest.raises(User.DoesNotExist):
+            User.objects.get_by_natural_key(typed)

@@ -114,3 +114,24 @@ def test_too_many_rows(admin_client, world):
     response = upload(admin_client, HEADER + rows)
     assert "meer dan 1000 regels" in response.content.decode()
     assert not User.objects.filter(email="lid0@voorbeeld.nl").exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("voorletters", "J" * 21), ("tussenvoegsel", "v" * 31), ("achternaam", "A" * 151)],
+)
+def test_over_long_values_are_refused_by_the_forms_rules(admin_client, world, column, value):
+    """Issue 12.3: a name longer than its column gave a 500 on PostgreSQL and was stored on
+    SQLite (a user that could not be saved again). The import applies the field rules of the
+    form: one Dutch message per field, nothing imported."""
+    row = {"voorletters": "J.", "tussenvoegsel": "", "achternaam": "Jansen"}
+    row[column] = value
+    line = f"{row['voorletters']};Jan;{row['tussenvoegsel']};{row['achternaam']};"
+    line += "jan.lang@voorbeeld.nl;;;\n"
+    before = User.objects.count()
+    response = upload(admin_client, HEADER + line)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Er is niets geïmporteerd" in html
+    assert "Gebruik ten hoogste" in html
+    assert User.objects.count() == before
