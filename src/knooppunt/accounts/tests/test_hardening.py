@@ -141,3 +141,25 @@ def test_the_agreements_gate_leaves_a_trace(client):
     assert client.get(reverse("core:welcome")).status_code == 403
     event = AuditEvent.objects.get(action="access.refused")
     assert event.details["kind"] == "gate"
+
+
+# --- 12.14 (part): a failing SMS gateway or mail server at the code step ------------------------
+
+
+def test_a_code_that_cannot_be_delivered_gives_a_clear_message_not_a_500(client, settings):
+    settings.KNOOPPUNT_SMS_BACKEND = "knooppunt.accounts.tests.test_hardening.BrokenGateway"
+    user = UserFactory(telefoonnummer="+31612345678")
+    from knooppunt.testing.factories import TEST_PASSWORD
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("accounts:verify"))
+    assert page.status_code == 200
+    assert "kon niet worden verstuurd" in page.content.decode()
+
+
+class BrokenGateway:
+    def send(self, message):
+        raise ConnectionError("gateway down")
