@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import password_validation, update_session_auth_hash
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,6 +103,25 @@ def new_user(
     )
     if invite:
         send_invitation(user)  # a job of this transaction: sent after the commit
+    return user
+
+
+def new_pending_user(organisation, cleaned: dict, *, verification_code: str) -> User:
+    """Part of eHerkenning's registration service: a self-registered user awaiting the code
+    and its administrator's approval (SPEC 3), with a fresh login name. `cleaned` has passed
+    `clean_personal_data`. Raises IntegrityError (its savepoint rolled back) when the same
+    e-mail address was registered a moment ago."""
+    user = User(
+        organisation=organisation,
+        status=Status.PENDING,
+        self_registered=True,
+        verification_code=verification_code,
+        username=issue_username(cleaned["voorletters"], cleaned["voornaam"], cleaned["achternaam"]),
+        **cleaned,
+    )
+    user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
     return user
 
 

@@ -3,7 +3,8 @@ first-login registrations with the verification codes the servicedesk hands out.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -193,7 +194,7 @@ class RegistrationAdmin(OperatorAdmin):
         for registration in queryset.select_related("user"):
             try:
                 services.renew_verification_code(request.user, registration.user, request=request)
-            except (ValidationError, PermissionDenied):
+            except (ValidationError, Http404):
                 self.message_user(
                     request,
                     _("%(login)s wacht niet op verificatie; geen nieuwe code aangemaakt.")

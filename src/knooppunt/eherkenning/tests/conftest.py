@@ -4,6 +4,7 @@ that allows eHerkenning, and the login through the broker as a browser would do 
 import pytest
 from django.urls import reverse
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.eherkenning.services import create_broker
 from knooppunt.testing.broker import CLIENT_ID, CLIENT_SECRET, LOA, path_of
 from knooppunt.testing.factories import AdministratorFactory, OrganisationFactory
@@ -15,7 +16,7 @@ LOA3 = LOA(3)
 @pytest.fixture
 def broker(eherkenning_broker):
     return create_broker(
-        None,
+        COMMAND_LINE,
         naam="Testmakelaar",
         issuer=eherkenning_broker.issuer,
         client_id=CLIENT_ID,

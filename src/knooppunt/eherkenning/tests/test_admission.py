@@ -6,8 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.audit.models import AuditEvent
-from knooppunt.eherkenning.services import Result, _admit, create_broker, find_organisation
+from knooppunt.eherkenning.services import Result, admit, create_broker, find_organisation
 from knooppunt.testing.broker import LOA
 from knooppunt.testing.factories import OrganisationFactory
 
@@ -27,7 +28,11 @@ def request_with_session():
 @pytest.fixture
 def broker():
     return create_broker(
-        None, naam="Makelaar", issuer="https://makelaar.example", client_id="a", client_secret="b"
+        COMMAND_LINE,
+        naam="Makelaar",
+        issuer="https://makelaar.example",
+        client_id="a",
+        client_secret="b",
     )
 
 
@@ -37,14 +42,14 @@ def test_missing_or_unknown_level_is_refused(request_with_session, broker, acr):
     claims = {"sub": "s", "pseudo_id": "p", "kvk": KVK}
     if acr is not None:
         claims["acr"] = acr
-    outcome = _admit(request_with_session, broker, claims)
+    outcome = admit(request_with_session, broker, claims)
     assert (outcome.result, outcome.reason) == (Result.REFUSED, "level")
     assert AuditEvent.objects.filter(action="eherkenning.level_refused").count() == 1
 
 
 def test_missing_company_is_refused(request_with_session, broker):
     OrganisationFactory(kvk_nummer=KVK, login_eherkenning=True)
-    outcome = _admit(request_with_session, broker, {"sub": "s", "acr": LOA(3)})
+    outcome = admit(request_with_session, broker, {"sub": "s", "acr": LOA(3)})
     assert (outcome.result, outcome.reason) == (Result.REFUSED, "company")
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from knooppunt.access import rules
 from knooppunt.access.models import Product
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.accounts.models import Status, User
 from knooppunt.eherkenning.models import Identity
 from knooppunt.eherkenning.services import create_broker
@@ -27,14 +28,14 @@ def scene(live_eherkenning_broker):
         naam="Gemeente Proefstad", kvk_nummer=KVK, login_eherkenning=True, domains=["proefstad.nl"]
     )
     broker = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Testmakelaar",
         issuer=live_eherkenning_broker.issuer,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
     )
     create_broker(
-        None,
+        COMMAND_LINE,
         naam="Andere makelaar",
         issuer="https://andere.example",
         client_id="x",

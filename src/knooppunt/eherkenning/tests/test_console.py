@@ -4,6 +4,7 @@ numbers on the organisation, and the registrations' codes."""
 import pytest
 from django.urls import reverse
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.audit.models import AuditEvent
 from knooppunt.eherkenning.models import Broker, Vestiging
 from knooppunt.eherkenning.services import create_broker
@@ -63,7 +64,11 @@ def test_operator_configures_a_broker_and_the_login_page_lists_it(
 
 def test_editing_a_broker_keeps_the_secret_unless_a_new_one_is_typed(operator_client):
     broker = create_broker(
-        None, naam="Makelaar", issuer="https://makelaar.example", client_id="a", client_secret="oud"
+        COMMAND_LINE,
+        naam="Makelaar",
+        issuer="https://makelaar.example",
+        client_id="a",
+        client_secret="oud",
     )
     url = reverse("operator:eherkenning_broker_change", args=[broker.pk])
     data = {"naam": "Makelaar Zuid", "issuer": broker.issuer, "client_id": "a", "active": "on"}
@@ -80,7 +85,11 @@ def test_editing_a_broker_keeps_the_secret_unless_a_new_one_is_typed(operator_cl
 
 def test_changing_the_issuer_empties_the_cached_configuration(operator_client):
     broker = create_broker(
-        None, naam="Makelaar", issuer="https://makelaar.example", client_id="a", client_secret="x"
+        COMMAND_LINE,
+        naam="Makelaar",
+        issuer="https://makelaar.example",
+        client_id="a",
+        client_secret="x",
     )
     Broker.objects.filter(pk=broker.pk).update(metadata={"issuer": "https://makelaar.example"})
     url = reverse("operator:eherkenning_broker_change", args=[broker.pk])
@@ -120,14 +129,14 @@ def test_new_broker_needs_a_secret(operator_client):
 
 def test_connection_test_fetches_the_configuration(operator_client, eherkenning_broker):
     broker = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Makelaar",
         issuer=eherkenning_broker.issuer,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
     )
     dead = create_broker(
-        None, naam="Weg", issuer="http://127.0.0.1:1", client_id="a", client_secret="b"
+        COMMAND_LINE, naam="Weg", issuer="http://127.0.0.1:1", client_id="a", client_secret="b"
     )
     response = operator_client.post(
         reverse("operator:eherkenning_broker_changelist"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from joserfc.errors import JoseError
 
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.accounts.models import Status, User
 from knooppunt.audit.models import AuditEvent, Outcome
 from knooppunt.eherkenning import oidc
@@ -160,7 +161,7 @@ def test_same_pseudonym_at_another_broker_is_another_person(
     client, eherkenning_broker, broker, organisation
 ):
     other = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Andere makelaar",
         issuer="https://andere.example",
         client_id="x",
@@ -304,7 +305,7 @@ def test_id_token_for_another_client_is_refused(eherkenning_broker, broker):
         oidc.BrokerClient(broker).parse_id_token(token, nonce)
     # The very same token is fine for the client it was issued to: only the audience differs.
     ander = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Als ander",
         issuer=eherkenning_broker.issuer,
         client_id=OTHER_CLIENT_ID,
@@ -317,7 +318,7 @@ def test_id_token_for_another_client_is_refused(eherkenning_broker, broker):
 def test_id_token_with_another_nonce_or_tampered_payload_is_refused(eherkenning_broker, broker):
     token, nonce = _token_for_other_client(eherkenning_broker)
     ander = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Als ander",
         issuer=eherkenning_broker.issuer,
         client_id=OTHER_CLIENT_ID,
@@ -343,7 +344,7 @@ def _closed_port() -> int:
 
 def test_unreachable_broker_gets_a_clear_message(client):
     broker = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Onbereikbaar",
         issuer=f"http://127.0.0.1:{_closed_port()}",
         client_id="a",
@@ -379,7 +380,7 @@ def test_discovery_is_cached_in_the_database(client, eherkenning_broker, broker,
 
 def test_discovery_naming_another_issuer_is_unusable(eherkenning_broker):
     broker = create_broker(
-        None,
+        COMMAND_LINE,
         naam="Verkeerd adres",
         issuer=eherkenning_broker.issuer.replace("127.0.0.1", "localhost"),
         client_id=CLIENT_ID,
