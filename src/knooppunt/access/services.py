@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from knooppunt.accounts.models import Status
 from knooppunt.audit.services import record
-from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.doors import inside_service, nothing_changed, service
 
 from . import rules
 from .models import Product, Role, RoleGrant
@@ -132,6 +132,7 @@ def set_grants(actor, user, grants: set[Grant], *, request=None) -> dict[str, li
     return result
 
 
+@inside_service
 def apply_grants(actor, user, grants: set[Grant], request) -> dict[str, list[str]]:
     """Part of a service that checked "user.grant_roles": make `grants` the user's held roles.
     Held roles not in the set are revoked; suspended roles not in the set stay suspended (they
@@ -153,6 +154,7 @@ def apply_grants(actor, user, grants: set[Grant], request) -> dict[str, list[str
     return {"granted": granted, "revoked": revoked}
 
 
+@inside_service
 def suspend_grants(user) -> list[str]:
     """Part of deactivation (the caller checked authorisation): every held role inactive."""
     grants = list(RoleGrant.objects.filter(user=user, active=True).select_related("product"))
@@ -171,6 +173,7 @@ def suspended_grants(user) -> list[RoleGrant]:
     )
 
 
+@inside_service
 def restore_suspended(actor, user, request) -> list[str]:
     """Part of reactivation or `restore_grants` (the caller checked authorisation)."""
     restored = []

@@ -30,7 +30,7 @@ from knooppunt.access import rules
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
-from knooppunt.core.doors import after_service, nothing_changed, service
+from knooppunt.core.doors import after_service, inside_service, nothing_changed, service
 from knooppunt.sms import send_sms
 
 from . import lockout, services
@@ -148,6 +148,7 @@ def accept_password(request, user: User, next_url: str | None) -> Refusal | None
     return None
 
 
+@inside_service
 def begin(request, user: User, next_url: str | None) -> None:
     """Part of `accept_password`: remember a pending login and send the code (unless the user
     has an authenticator app)."""
@@ -246,6 +247,7 @@ def resend_code(request, login_state: Pending) -> SendResult:
     return result
 
 
+@inside_service
 def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
     """Part of a login service: a fresh code, unless that is throttled.
 

@@ -14,7 +14,7 @@ from knooppunt.access import rules
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import throttle
-from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.doors import inside_service, nothing_changed, service
 from knooppunt.core.http import client_ip
 
 from .models import PasswordHistory, PasswordLink, PasswordLinkPurpose, Status, User
@@ -168,6 +168,7 @@ def _user_for_token(token: str) -> User | None:
     return link.user if link else None
 
 
+@inside_service
 def send_invitation(user: User) -> None:
     """Queue the invitation mail (accounts.mails) in the caller's transaction."""
     from knooppunt.jobs.mail import send_later
@@ -177,6 +178,7 @@ def send_invitation(user: User) -> None:
     )
 
 
+@inside_service
 def send_reset(user: User) -> None:
     """Queue a 'Wachtwoord aanvragen' mail (accounts.mails) in the caller's transaction."""
     from knooppunt.jobs.mail import send_later

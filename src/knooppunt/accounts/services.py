@@ -19,7 +19,7 @@ from knooppunt.access.principals import HOUSEKEEPING, as_principal
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
-from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.doors import inside_service, nothing_changed, service
 
 from . import fields, lockout
 from .models import CodeChannel, Status, User
@@ -70,6 +70,7 @@ def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> di
     return cleaned
 
 
+@inside_service
 def new_user(
     actor,
     organisation,
@@ -106,6 +107,7 @@ def new_user(
     return user
 
 
+@inside_service
 def new_pending_user(organisation, cleaned: dict, *, verification_code: str) -> User:
     """Part of eHerkenning's registration service: a self-registered user awaiting the code
     and its administrator's approval (SPEC 3), with a fresh login name. `cleaned` has passed
@@ -148,6 +150,7 @@ def is_inactive_too_long(user: User, now: datetime.datetime | None = None) -> bo
     return reference < inactivity_cutoff(now)
 
 
+@inside_service
 def expire_at_login(user: User, *, request=None) -> None:
     """Part of the login services: an active account without a login for too long expires at
     the door, whichever login is used (SPEC 3, Expiry), as well as in the daily housekeeping."""

@@ -14,8 +14,7 @@ from .settings import *  # noqa: E402,F403
 # The one door (core.doors): every service call is checked, and a request that writes outside
 # a service fails the test.
 KNOOPPUNT_STRICT_DOORS = True
-# MIDDLEWARE = ["knooppunt.core.doors.GuardWritesMiddleware", *MIDDLEWARE]  (turned on once
-# every door is a service)
+MIDDLEWARE = ["knooppunt.core.doors.GuardWritesMiddleware", *MIDDLEWARE]  # noqa: F405
 
 # Hashing costs ~40 ms with the production Argon2 setting; tests that test hashing opt back in.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405

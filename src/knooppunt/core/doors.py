@@ -14,6 +14,7 @@ request makes outside a service.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import logging
@@ -60,6 +61,13 @@ class _Frame:
 _frames: contextvars.ContextVar[tuple[_Frame, ...]] = contextvars.ContextVar(
     "knooppunt_service_frames", default=()
 )
+# The services called while `watch()` is on (for the contract tests).
+_watched: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "knooppunt_watched_services", default=None
+)
+_bookkeeping: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "knooppunt_bookkeeping", default=False
+)
 
 
 def service(
@@ -76,6 +84,9 @@ def service(
         def door(*args: P.args, **kwargs: P.kwargs) -> R:
             frames = _frames.get()
             frame = _Frame(name)
+            watched = _watched.get()
+            if watched is not None:
+                watched.append(name)
             token = _frames.set((*frames, frame))
             checked, written = rules.checks.get(), audit_services.recorded.get()
             own_checks: list[str] = []
@@ -113,6 +124,24 @@ def service(
     return decorate
 
 
+def inside_service(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark a helper that writes as part of a service that already asked the authorisation
+    module (creating a user for create_colleague, appoint_admin and SCIM alike). With
+    KNOOPPUNT_STRICT_DOORS, calling it outside a service is an error."""
+
+    @functools.wraps(func)
+    def helper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not in_service():
+            message = f"{func.__module__}.{func.__qualname__} called outside a service"
+            if settings.KNOOPPUNT_STRICT_DOORS:
+                raise DoorError(message)
+            logger.error(message)
+        return func(*args, **kwargs)
+
+    helper.inside_service = True  # type: ignore[attr-defined]
+    return helper
+
+
 def nothing_changed() -> None:
     """A service that found nothing to change says so: it writes no audit event this time."""
     frames = _frames.get()
@@ -129,6 +158,28 @@ def after_service(func: Callable[[], None]) -> None:
     if not frames:
         raise RuntimeError("after_service() outside a service")
     frames[-1].after.append(func)
+
+
+@contextlib.contextmanager
+def watch():
+    """Collect the names of the services called inside the block (for the contract tests)."""
+    calls: list[str] = []
+    token = _watched.set(calls)
+    try:
+        yield calls
+    finally:
+        _watched.reset(token)
+
+
+@contextlib.contextmanager
+def bookkeeping():
+    """Writes that are no change of the portal's state: a cache kept in the database (an
+    eHerkenning broker's discovery document), a counter. Marked, so the guard lets them pass."""
+    token = _bookkeeping.set(True)
+    try:
+        yield
+    finally:
+        _bookkeeping.reset(token)
 
 
 def in_service() -> bool:
@@ -177,6 +228,7 @@ def _guard(execute, sql, params, many, context):
         match
         and match.group(1).lower() not in EXEMPT_TABLES
         and not in_service()
+        and not _bookkeeping.get()
         and not audit_services.sealing.get()
     ):
         raise DoorError(f"A write outside a service: {sql[:120]}")

@@ -118,8 +118,11 @@ def _fetch_jwks(uri: str) -> dict:
 
 
 def _store_metadata(broker: Broker, metadata: dict) -> None:
+    from knooppunt.core.doors import bookkeeping
+
     now = timezone.now()
-    Broker.objects.filter(pk=broker.pk).update(metadata=metadata, metadata_fetched_at=now)
+    with bookkeeping():  # a cache, not a change of the broker
+        Broker.objects.filter(pk=broker.pk).update(metadata=metadata, metadata_fetched_at=now)
     broker.metadata, broker.metadata_fetched_at = metadata, now
 
 

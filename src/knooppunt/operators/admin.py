@@ -18,12 +18,19 @@ from knooppunt.accounts import lockout
 from knooppunt.accounts.models import User
 from knooppunt.accounts.services import unlock_user
 from knooppunt.audit.models import AuditEvent
-from knooppunt.audit.services import record
 from knooppunt.core.forms import show_errors
 from knooppunt.core.registry import inlines_for
 from knooppunt.organisations.models import Agreement, AgreementKind, EmailDomain, Organisation
 
-from .services import appoint_admin
+from .services import (
+    add_organisation,
+    appoint_admin,
+    register_agreement,
+    remove_domain,
+    save_domain,
+    save_organisation,
+    set_products,
+)
 
 
 class OperatorSite(admin.AdminSite):
@@ -64,6 +71,20 @@ class OperatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # nothing is deleted from the console; users have their own delete flow
+
+    # The console never writes itself: its saves call services, which write the audit trail;
+    # Django's own admin log is not kept.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletion(self, request, obj, object_repr):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
 
 
 class EmailDomainInline(admin.StackedInline):
@@ -141,44 +162,43 @@ class OrganisationAdmin(OperatorAdmin):
     def agreements_ok(self, obj):
         return rules.agreements_complete(obj)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record(
-            "organisation.change" if change else "organisation.create",
-            actor=request.user,
-            request=request,
-            organisation=obj,
-            target=obj,
-            details={"fields": sorted(form.changed_data)},
-        )
-
     def get_inlines(self, request, obj):
         # The apps' own inlines (core.registry), e.g. eHerkenning's branch numbers.
         return [*self.inlines, *(c.inline for c in inlines_for("organisations", "organisation"))]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            save_organisation(request.user, obj, list(form.changed_data), request=request)
+        else:
+            add_organisation(request.user, obj, request=request)
+
+    def save_related(self, request, form, formsets, change):
+        # The products through their service, then each inline's objects through theirs.
+        set_products(request.user, form.instance, form.cleaned_data["products"], request=request)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
         for registered in inlines_for("organisations", "organisation"):
             if formset.model is registered.inline.model:
                 registered.save(request, formset)
                 return
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for instance in instances:
-            if isinstance(instance, Agreement):
-                instance.registered_by = request.user
-            instance.save()
-            action = (
-                "agreement.register" if isinstance(instance, Agreement) else "organisation.domain"
-            )
-            record(
-                action,
-                actor=request.user,
-                request=request,
-                organisation=instance.organisation,
-                target=instance,
-            )
-        formset.save_m2m()
+        instances = formset.save(commit=False)  # sets deleted_objects
+        actor = request.user
+        if formset.model is EmailDomain:
+            for domain in formset.deleted_objects:
+                remove_domain(actor, domain, request=request)
+            for domain in instances:
+                save_domain(actor, domain, request=request)
+        elif formset.model is Agreement:
+            for agreement in instances:
+                register_agreement(
+                    actor,
+                    agreement.organisation,
+                    agreement.kind,
+                    agreement.signed_on,
+                    request=request,
+                )
 
     def get_urls(self):
         custom = [
@@ -293,8 +313,16 @@ class UserAdmin(OperatorAdmin):
 
 @admin.register(AgreementKind, site=operator_site)
 class AgreementKindAdmin(OperatorAdmin):
+    """Reference data (access.catalogue, loaded by migrations): read only in the console."""
+
     list_display = ("naam", "organisation_type", "volgorde")
     list_filter = ("organisation_type",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Product, site=operator_site)

@@ -1,17 +1,18 @@
 """Change requests: the administrator asks, the operator handles (SPEC 2, Portero 3.4)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knooppunt.access import rules
+from knooppunt.access.principals import as_principal
 from knooppunt.audit.services import record
+from knooppunt.core.doors import service
 
 from .models import ChangeRequest, Organisation
 
 
-@transaction.atomic
+@service(rule="organisation.request_change", audit=("organisation.change_request",))
 def request_change(actor, organisation: Organisation, text: str, *, request=None) -> ChangeRequest:
     rules.require(actor, "organisation.request_change", organisation)
     text = (text or "").strip()
@@ -22,8 +23,8 @@ def request_change(actor, organisation: Organisation, text: str, *, request=None
     change_request = ChangeRequest.objects.create(
         organisation=organisation,
         text=text,
-        requested_by=actor,
-        requested_by_username=actor.username,
+        requested_by=as_principal(actor).user,
+        requested_by_username=as_principal(actor).name,
     )
     record(
         "organisation.change_request",
@@ -35,7 +36,7 @@ def request_change(actor, organisation: Organisation, text: str, *, request=None
     return change_request
 
 
-@transaction.atomic
+@service(rule="organisation.change", audit=("organisation.change_request_handled",))
 def handle_change_request(
     actor, change_request: ChangeRequest, answer: str, *, request=None
 ) -> ChangeRequest:
@@ -43,7 +44,7 @@ def handle_change_request(
     rules.require(actor, "organisation.change", change_request.organisation)
     change_request.status = ChangeRequest.Status.HANDLED
     change_request.answer = (answer or "").strip()
-    change_request.handled_by = actor
+    change_request.handled_by = as_principal(actor).user
     change_request.handled_at = timezone.now()
     change_request.save()
     record(

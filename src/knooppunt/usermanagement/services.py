@@ -479,6 +479,22 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
     return count
 
 
+# --- export --------------------------------------------------------------------------------
+
+
+@service(rule="user.export_from", audit=("user.export",))
+def record_user_export(actor, organisation, filters: dict, *, request=None) -> None:
+    """The user list was exported (a CSV of personal data leaves the portal): audited."""
+    rules.require(actor, "user.export_from", organisation)
+    record(
+        "user.export",
+        actor=actor,
+        request=request,
+        organisation=organisation.pk if organisation else as_principal(actor).organisation_id,
+        details=filters,
+    )
+
+
 # --- bulk import -----------------------------------------------------------------------------
 
 

@@ -18,8 +18,8 @@ from knooppunt.access import rules
 from knooppunt.access import services as access_services
 from knooppunt.accounts import selectors
 from knooppunt.accounts.models import Status
+from knooppunt.audit.exports import record_audit_export
 from knooppunt.audit.models import AuditEvent
-from knooppunt.audit.services import record
 from knooppunt.core.forms import show_errors
 from knooppunt.organisations.models import Organisation
 
@@ -152,17 +152,15 @@ def user_export(request):
     organisation = None
     if query.organisatie is not None:
         organisation = get_object_or_404(Organisation, pk=query.organisatie)
-    rules.require(request.user, "user.export_from", organisation)
-    record(
-        "user.export",
-        actor=request.user,
-        request=request,
-        organisation=organisation.pk if organisation else request.user.organisation_id,
-        details={
+    services.record_user_export(
+        request.user,
+        organisation,
+        {
             "zoeken": query.zoeken,
             "toon_verwijderd": query.toon_verwijderd,
             "organisatie": query.organisatie,
         },
+        request=request,
     )
     header = [
         _("inlognaam"),
@@ -545,11 +543,8 @@ def audit_log(request):
 def audit_export(request):
     _require_access(request)
     form, events = _audit_events(request)
-    record(
-        "audit.export",
-        actor=request.user,
-        request=request,
-        details={k: v for k, v in request.GET.items() if k != "pagina"},
+    record_audit_export(
+        request.user, {k: v for k, v in request.GET.items() if k != "pagina"}, request=request
     )
     header = [
         _("nummer"),

@@ -16,7 +16,7 @@ from knooppunt.accounts.models import Status, User
 from knooppunt.accounts.services import expire_at_login
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
-from knooppunt.core.doors import service
+from knooppunt.core.doors import inside_service, service
 from knooppunt.organisations.models import Organisation
 
 from .. import oidc
@@ -220,6 +220,7 @@ def admit(request, broker: Broker, claims: dict) -> LoginOutcome:
     return LoginOutcome(Result.LOGGED_IN, user=user)
 
 
+@inside_service
 def log_in(request, user: User, acr: str) -> None:
     # Django's login() gives the session a new id and records last_login.
     login(request, user, backend="knooppunt.accounts.backends.PasswordBackend")

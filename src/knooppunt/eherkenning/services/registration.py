@@ -17,7 +17,7 @@ from knooppunt.accounts.models import PasswordLink, Status, User
 from knooppunt.accounts.services import clean_personal_data, new_pending_user
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
-from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.doors import inside_service, nothing_changed, service
 from knooppunt.organisations.models import Organisation
 
 from ..models import Broker, CodeRecipient, Identity, Registration
@@ -172,6 +172,7 @@ def _create_registration(request, pending: PendingRegistration, data: dict) -> U
 # --- first login: the verification code --------------------------------------------------------
 
 
+@inside_service
 def await_verification(request, user: User, acr: str) -> None:
     request.session[VERIFICATION_KEY] = {
         "user": user.pk,
