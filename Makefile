@@ -38,9 +38,13 @@ run: $(STAMP)
 	@echo "Knooppunt draait op http://127.0.0.1:8000  (e-mail: var/mail/, sms: var/sms/)"
 	$(DEV_ENV) $(BIN)/knooppunt runserver 127.0.0.1:8000
 
+# The apps type-checked with mypy (django-stubs); every new app joins the list.
+TYPED := access audit accounts usermanagement core jobs
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(addprefix src/knooppunt/,$(TYPED))
 	$(BIN)/knooppunt makemigrations --check --dry-run --settings=knooppunt.conf.test
 
 format: $(STAMP)

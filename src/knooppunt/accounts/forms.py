@@ -124,7 +124,7 @@ class ConfirmPasswordForm(forms.Form):
         )
 
 
-def _current_password(request, user, password: str, wrong: str) -> str:
+def _current_password(request, user, password: str, wrong) -> str:
     """`password` when it is the user's own. Through authenticate(), so that a wrong current
     password counts towards the login name's lockout like a wrong login (docs/decisions.md:
     someone guessing in a session left open gets no more tries than at the login page), and

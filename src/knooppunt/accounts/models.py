@@ -1,10 +1,13 @@
 """The user of SPEC 3, its login names, password history and one-time password links."""
 
+import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import DatabaseError, connection, models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +32,13 @@ class CodeChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
-class UserManager(BaseUserManager):
+if TYPE_CHECKING:
+    _UserManagerBase = BaseUserManager["User"]
+else:
+    _UserManagerBase = BaseUserManager
+
+
+class UserManager(_UserManagerBase):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
@@ -56,8 +65,12 @@ class UserManager(BaseUserManager):
             raise self.model.DoesNotExist
         (row,) = rows
         user = sql.instance(self.model, row)
-        Organisation = self.model._meta.get_field("organisation").related_model
-        user.organisation = sql.instance(Organisation, row, start=sql.width(self.model))
+        assert isinstance(user, User)
+        Organisation = sql.field(self.model, "organisation").related_model
+        assert isinstance(Organisation, type)
+        user.organisation = sql.instance(  # type: ignore[assignment]
+            Organisation, row, start=sql.width(self.model)
+        )
         return user
 
 
@@ -78,7 +91,7 @@ def _user_with_organisation_sql(where: str) -> str:
     )
 
 
-class User(AbstractBaseUser):
+class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     username = models.CharField(_("username"), max_length=150, unique=True)
     voorletters = models.CharField(_("voorletters"), max_length=20)
     voornaam = models.CharField(_("voornaam"), max_length=100)
@@ -144,7 +157,7 @@ class User(AbstractBaseUser):
         constraints = [
             # E-mail is unique among users that are not deleted (SPEC 3); deleted ones have none.
             models.UniqueConstraint(
-                models.functions.Lower("email"),
+                Lower("email"),
                 condition=~models.Q(email="") & ~models.Q(status="deleted"),
                 name="unique_email_of_living_users",
                 violation_error_message=_("Dit e-mailadres is al in gebruik."),
@@ -169,7 +182,7 @@ class User(AbstractBaseUser):
 
     # Django's auth machinery asks these; the answers come from the status, not from flags.
     @property
-    def is_active(self) -> bool:
+    def is_active(self) -> bool:  # type: ignore[override]
         return self.status == Status.ACTIVE
 
     @property
@@ -265,6 +278,9 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
 
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     channel = models.CharField(max_length=10, blank=True)  # where the current code went
+    # django-otp's SideChannelDevice fields, typed for the checker.
+    token: str | None
+    valid_until: datetime.datetime
 
     class Meta(SideChannelDevice.Meta):
         verbose_name = _("verificatiecode")
@@ -298,6 +314,7 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
         self._write(
             "token", "valid_until", "failed_attempts", "channel", "last_generated_timestamp"
         )
+        assert self.token is not None
         return self.token
 
     def _write(self, *names: str) -> None:

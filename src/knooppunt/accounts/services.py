@@ -51,7 +51,7 @@ def clean_personal_data(data: dict, organisation, *, exclude_user_id=None) -> di
     cleaned["tussenvoegsel"] = (data.get("tussenvoegsel") or "").strip()
     cleaned["memo"] = (data.get("memo") or "").strip()
     for name in ("voorletters", "voornaam", "tussenvoegsel", "achternaam"):
-        limit = User._meta.get_field(name).max_length
+        limit = sql.field(User, name).max_length or 0
         if name not in errors and len(cleaned[name]) > limit:
             errors[name] = ValidationError(
                 _("Gebruik ten hoogste %(limit)d tekens.") % {"limit": limit}, code="max_length"

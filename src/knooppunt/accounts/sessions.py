@@ -24,7 +24,7 @@ class SessionStore(DatabaseSessionStore):
         return _statements(self.model)
 
     def load(self) -> dict:
-        if not self._validate_session_key(self.session_key):
+        if not self._validate_session_key(self.session_key):  # type: ignore[attr-defined]
             self._session_key = None
             return {}
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -52,7 +52,7 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             return self.create()
-        data = self.encode(self._get_session(no_load=must_create))
+        data = self.encode(self._get_session(no_load=must_create))  # type: ignore[attr-defined]
         expires = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
         # One statement is atomic by itself; inside a transaction (a test, a view that saves the
         # session itself) a savepoint keeps a failure from breaking the caller's transaction.
@@ -88,7 +88,7 @@ class SessionStore(DatabaseSessionStore):
         # writes it again with what the request added (at a login: the user). Here the old row
         # goes at once and the new id with its row comes with that one write; until then the
         # session has no id, so nothing can be stored under the old one.
-        data = self._session
+        data = self._session  # type: ignore[attr-defined]
         key = self.session_key
         self._session_key = None
         self._session_cache = data

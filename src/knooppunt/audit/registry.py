@@ -8,7 +8,7 @@ words, and which details are personal data (left out of the administrators' expo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -58,7 +58,7 @@ class AuditAction:
     # Detail keys that hold personal data (a typed login name, a reason, a pseudonym).
     personal: frozenset[str] = frozenset()
     # Labels of the detail keys, for the Logboek's sentence; unlabelled keys are not shown.
-    details: dict[str, Promise] = field(default_factory=dict)
+    details: Mapping[str, Promise | str] = field(default_factory=dict)
     # A function that writes the details as a sentence, where labels alone do not read well.
     describe: Describer | None = None
 
@@ -77,11 +77,11 @@ def register(
     *,
     belongs_to: BelongsTo = BelongsTo.ORGANISATION,
     personal: tuple[str, ...] = (),
-    details: dict[str, Promise] | None = None,
+    details: Mapping[str, Promise | str] | None = None,
     describe: Describer | None = None,
 ) -> AuditAction:
     action = AuditAction(
-        code, label, group, belongs_to, frozenset(personal), details or {}, describe
+        code, label, group, belongs_to, frozenset(personal), dict(details or {}), describe
     )
     known = _ACTIONS.get(code)
     if known is not None and known != action:

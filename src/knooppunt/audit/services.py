@@ -89,14 +89,15 @@ def head_mac(last_seq: int, last_hash: str) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 _INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.name not in ("id",)]
+_INSERT_COLUMNS = [str(f.column) for f in _INSERT_FIELDS]
 
 
 @cache
 def _insert_sql(vendor: str) -> str:
     """Plain SQL (core.sql): every login writes two events. Names from the model."""
-    names = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    names = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
     marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
-    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
+    pk = connection.ops.quote_name(str(AuditEvent._meta.pk.column))
     return f"INSERT INTO {sql.table(AuditEvent)} ({names}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
 
 
@@ -277,6 +278,7 @@ def verify(now: datetime.datetime | None = None) -> list[ChainProblem]:
     prev_hash, expected = GENESIS, 1
     sealed = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
     for event in sealed.iterator(chunk_size=2000):
+        assert event.seq is not None  # the filter
         if event.seq != expected:
             problems.append(
                 ChainProblem(event.pk, "de regel(s) vóór deze ontbreken (volgnummer verspringt)")

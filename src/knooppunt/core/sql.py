@@ -10,24 +10,40 @@ Table and column names come from the models and are quoted by the database backe
 always parameters. That is why the SQL built here carries `noqa: S608` (string-built SQL).
 """
 
+from __future__ import annotations
+
 from functools import cache
+from typing import Any
 
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def table(model: type[Model], alias: str = "default") -> str:
     return connections[alias].ops.quote_name(model._meta.db_table)
 
 
+def field(model: type[Model], name: str) -> Field[Any, Any]:
+    """A concrete field of `model` (not a reverse relation)."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field), name
+    return found
+
+
+def _column(model: type[Model], name: str) -> str:
+    column_name = field(model, name).column
+    assert column_name is not None, name
+    return column_name
+
+
 def column(model: type[Model], name: str, alias: str = "default") -> str:
-    return connections[alias].ops.quote_name(model._meta.get_field(name).column)
+    return connections[alias].ops.quote_name(_column(model, name))
 
 
 def columns(model: type[Model], prefix: str, alias: str = "default") -> str:
     """The model's concrete columns, qualified by `prefix` (a table alias), in field order."""
     quote = connections[alias].ops.quote_name
-    return ", ".join(f"{prefix}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{prefix}.{quote(str(f.column))}" for f in model._meta.concrete_fields)
 
 
 def _converters(model: type[Model], connection):
@@ -63,15 +79,16 @@ def width(model: type[Model]) -> int:
 @cache
 def _update_sql(model: type[Model], names: tuple[str, ...], alias: str) -> str:
     quote = connections[alias].ops.quote_name
-    sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
-    return f"UPDATE {table(model, alias)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    sets = ", ".join(f"{quote(_column(model, n))} = %s" for n in names)
+    pk = quote(str(model._meta.pk.column))
+    return f"UPDATE {table(model, alias)} SET {sets} WHERE {pk} = %s"  # noqa: S608
 
 
 def update(obj: Model, *names: str, alias: str = "default") -> int:
     """Write these fields of `obj` in one UPDATE, like `save(update_fields=...)` without the
     signals (callers that need a signal's effect do it themselves). Returns the rows changed."""
     connection = connections[alias]
-    fields = [obj._meta.get_field(n) for n in names]
+    fields = [field(type(obj), n) for n in names]
     values = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_update_sql(type(obj), names, alias), [*values, obj.pk])

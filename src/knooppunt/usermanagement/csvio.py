@@ -65,7 +65,7 @@ def read_rows(upload) -> list[ImportRow]:
             _("De kolom(men) %(names)s ontbreken in de eerste regel.")
             % {"names": ", ".join(missing)}
         )
-    rows = []
+    rows: list = []
     try:
         for values in reader:
             if not any(v.strip() for v in values):

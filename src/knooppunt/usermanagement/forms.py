@@ -79,7 +79,7 @@ class UserEditForm(UserForm):
         )
         self.role_groups = []
         self.role_fields: dict[str, tuple[str, str]] = {}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, **kwargs)  # type: ignore[misc]
         self.fields["is_administrator"].help_text = _(
             "Beheert de gebruikers van de eigen organisatie."
         )
@@ -179,4 +179,4 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actie"].choices = [("", _("alle acties"))] + list(actions)
+        self.fields["actie"].choices = [("", _("alle acties"))] + list(actions)  # type: ignore[attr-defined]

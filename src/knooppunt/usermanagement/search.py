@@ -338,7 +338,7 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
     order = _order_sql(query)
     where = "1 = 1" if query.toon_verwijderd else "NOT deleted"
     if query.term:
-        match = "text " + connection.operators["contains"]
+        match = "text " + connection.operators["contains"]  # type: ignore[attr-defined]
         terms = ["%" + connection.ops.prep_for_like_query(query.term) + "%"]
     else:
         match, terms = "1 = 1", []

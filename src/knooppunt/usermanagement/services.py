@@ -362,8 +362,8 @@ def reactivate_when_due(actor, user: User, today: datetime.date) -> bool:
     roles stay suspended; the administrator restores them with one click on the user's page."""
     rules.require(actor, "user.reactivate", user)
     locked = _lock_both(user)
-    due = locked.status == Status.DEACTIVATED and locked.deactivated_until is not None
-    if not due or locked.deactivated_until > today:
+    until = locked.deactivated_until
+    if locked.status != Status.DEACTIVATED or until is None or until > today:
         nothing_changed()
         return False
     _reactivate(actor, locked, False, None)
@@ -450,7 +450,8 @@ def purge_tombstone(actor, user: User, cutoff: datetime.datetime) -> bool:
     trail keeps the user id and login name."""
     rules.require(actor, "user.purge", user)
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
-    if locked is None or locked.status != Status.DELETED or locked.deleted_at >= cutoff:
+    deleted_at = locked.deleted_at if locked is not None else None
+    if locked is None or locked.status != Status.DELETED or not deleted_at or deleted_at >= cutoff:
         nothing_changed()
         return False
     record(
@@ -458,7 +459,7 @@ def purge_tombstone(actor, user: User, cutoff: datetime.datetime) -> bool:
         actor=actor,
         organisation=locked.organisation_id,
         target=locked,
-        details={"deleted_at": locked.deleted_at.isoformat()},
+        details={"deleted_at": deleted_at.isoformat()},
     )
     locked.delete()
     return True
