@@ -31,12 +31,16 @@ testpeers/broker/node_modules/.installed: testpeers/broker/package.json testpeer
 
 browser-deps: node_modules/.installed testpeers/broker/node_modules/.installed
 
+# The web server and, beside it, one job worker (mail, housekeeping, the audit seal), as in
+# production; Ctrl-C stops both.
 run: $(STAMP)
 	mkdir -p var/mail var/sms
 	$(DEV_ENV) $(BIN)/knooppunt migrate --no-input
 	$(DEV_ENV) $(BIN)/knooppunt seed_demo
 	@echo "Knooppunt draait op http://127.0.0.1:8000  (e-mail: var/mail/, sms: var/sms/)"
-	$(DEV_ENV) $(BIN)/knooppunt runserver 127.0.0.1:8000
+	$(DEV_ENV) sh -c '$(BIN)/knooppunt worker & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/knooppunt runserver 127.0.0.1:8000'
 
 # The apps type-checked with mypy (django-stubs); every new app joins the list.
 TYPED := access audit accounts usermanagement core jobs
