@@ -13,7 +13,6 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import login, user_login_failed
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
+from knooppunt.core.delivery import send_mail_now
 from knooppunt.sms import send_sms
 
 from . import services
@@ -202,7 +202,7 @@ def _deliver(user: User, channel: str, code: str) -> None:
     if channel == CodeChannel.SMS:
         send_sms(user.telefoonnummer, render_to_string("accounts/sms/code.txt", context).strip())
     else:
-        send_mail(
+        send_mail_now(  # a mail server that fails: a clear page, not a 500 (core.delivery)
             subject=render_to_string("accounts/email/code_subject.txt", context).strip(),
             message=render_to_string("accounts/email/code.txt", context),
             from_email=None,

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "knooppunt.accounts.middleware.PasswordExpiryMiddleware",
     "knooppunt.core.middleware.AgreementsGateMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that it sees a view's exception first: a login code that could not be sent.
+    "knooppunt.core.middleware.DeliveryFailureMiddleware",
 ]
 
 ROOT_URLCONF = "knooppunt.urls"
