@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
@@ -26,7 +25,7 @@ from knooppunt.core.delivery import send_mail_now
 from knooppunt.sms import send_sms
 
 from . import services
-from .models import CodeChannel, LoginCodeDevice, Status, User
+from .models import CodeChannel, LoginCodeDevice, Status, TOTPDevice, User
 
 PENDING = "knooppunt_pending_login"
 AUTH_AT = "knooppunt_auth_at"  # when the session was logged in (absolute maximum)

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.access import rules as access
 from knooppunt.audit.models import Outcome
@@ -20,7 +19,7 @@ from knooppunt.audit.services import record
 from knooppunt.core import sql
 
 from . import fields, lockout
-from .models import CodeChannel, Status, User
+from .models import CodeChannel, Status, TOTPDevice, User
 from .passwords import send_invitation, set_password
 from .usernames import issue_username
 

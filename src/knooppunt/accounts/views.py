@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
@@ -37,7 +36,7 @@ from .forms import (
     PasswordRequestForm,
     SetPasswordForm,
 )
-from .models import Status
+from .models import Status, TOTPDevice
 
 User = get_user_model()
 

@@ -280,6 +280,12 @@ KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT = config("KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT"
 KNOOPPUNT_EHERKENNING_METADATA_HOURS = config("KNOOPPUNT_EHERKENNING_METADATA_HOURS", 24, cast=int)
 KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS", 5, cast=int)
 
+# Secrets at rest (core.crypto): Fernet keys for the authenticator keys and broker secrets, the
+# first encrypts and all decrypt (rotation: README); empty: one derived from SECRET_KEY (check
+# core.W002). The login code is stored as an HMAC with its own key.
+KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
+KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 # The one door (core.doors): a service that asks no rule or writes no audit event is an error
