@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
            EMAIL_FILE_PATH=var/mail KNOOPPUNT_SMS_BACKEND=file KNOOPPUNT_SMS_FILE_PATH=var/sms
 
-.PHONY: run test lint format bench lock clean install browser-deps
+.PHONY: run test lint format bench lock clean install browser-deps chromium
 
 $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ testpeers/broker/node_modules/.installed: testpeers/broker/package.json testpeer
 	cd testpeers/broker && npm ci --silent --no-audit --no-fund
 	touch $@
 
-browser-deps: node_modules/.installed testpeers/broker/node_modules/.installed
+# Debian's chromium for the browser tests: installed when absent and this machine allows it
+# (root, or sudo without a password), else a stop with the command to run.
+chromium:
+	@scripts/ensure-chromium
+
+browser-deps: chromium node_modules/.installed testpeers/broker/node_modules/.installed
 
 # The web server and, beside it, one job worker (mail, housekeeping, the audit seal), as in
 # production; Ctrl-C stops both.
@@ -55,7 +60,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) browser-deps lint
+test: chromium $(STAMP) browser-deps lint
 	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

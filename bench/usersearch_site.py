@@ -13,6 +13,14 @@ class BaselineSite(admin.AdminSite):
 
 
 class BaselineUserAdmin(admin.ModelAdmin):
+    # The user model answers no to every Django permission (the portal asks its own
+    # authorisation module), so the baseline opens its changelist to the bench's staff user.
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
+
     # The same columns the "Gebruikers" list searches; the organisation comes in as the query
     # parameter organisation__id__exact, and there is no filter sidebar.
     search_fields = ("username", "voorletters", "voornaam", "tussenvoegsel", "achternaam", "email")

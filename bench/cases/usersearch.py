@@ -167,8 +167,9 @@ def _section(results: dict, users: int) -> str:
         "the same six columns, the organisation as `?organisation__id__exact=`, ordering by "
         "achternaam, no filter sidebar and `show_full_result_count = False` (the faster "
         "variant). Ours: the `UserSearchIndex` table (normalised text, sort keys, covering "
-        "b-tree indexes per organisation; on PostgreSQL a pg_trgm GIN index for the operator's "
-        "search). Over all organisations the operator's count stops at "
+        "b-tree indexes per organisation; on PostgreSQL a pg_trgm GIN index and, for one or two "
+        "letters, a GIN index of each text's characters for the operator's search). Over all "
+        "organisations the operator's count stops at "
         f"{_count_limit():,} ('meer dan ...').",
         "",
         "| database | scope | ours p50 | ours p95 | admin p50 | admin p95 | generated in |",

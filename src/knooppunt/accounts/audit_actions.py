@@ -34,6 +34,12 @@ register("login.method", _("Inloggen geweigerd: inlogmethode niet toegestaan"), 
 register("login.refused", _("Inloggen geweigerd"), Group.LOGIN, details={"status": _("status")})
 register("login.code_sent", _("Verificatiecode verstuurd"), Group.LOGIN, details=_CHANNEL)
 register(
+    "login.code_undelivered",
+    _("Verificatiecode kon niet worden verstuurd"),
+    Group.LOGIN,
+    details={"channel": _("per")},
+)
+register(
     "login.code_failed",
     _("Onjuiste verificatiecode"),
     Group.LOGIN,

@@ -19,22 +19,21 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import login, logout, user_login_failed
-from django.core.mail import send_mail
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.access import rules
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
+from knooppunt.core.delivery import send_mail_now
 from knooppunt.core.doors import after_service, inside_service, nothing_changed, service
 from knooppunt.sms import send_sms
 
 from . import lockout, services
-from .models import CodeChannel, LoginCodeDevice, Status, User
+from .models import CodeChannel, LoginCodeDevice, Status, TOTPDevice, User
 from .usernames import normalise_login_name
 
 logger = logging.getLogger(__name__)
@@ -281,14 +280,35 @@ def send_code(request, user: User, state: dict, *, resend: bool) -> SendResult:
 
 
 def _deliver_or_note(request, user: User, channel: str, code: str, state: dict) -> None:
-    """Send the code; when the SMS gateway or mail server fails, the code page says so and
-    offers 'Opnieuw versturen' (the failure is logged, never the code)."""
+    """Send the code (after the commit: no lock is held while the gateway takes its time).
+    When the SMS gateway or mail server fails, the code is voided, a new one may be asked for at
+    once, and the code page says so (the failure is logged and audited, never the code)."""
     try:
         _deliver(user, channel, code)
     except Exception as exc:
         logger.warning("Login code for user %s not delivered by %s: %s", user.pk, channel, exc)
+        note_undelivered(request, user, channel)
         state["delivery_failed"] = True
+        state["sends"] = max(0, state["sends"] - 1)
+        request.session[PENDING] = state
         request.session.modified = True
+
+
+@service(rule="account.login", audit=("login.code_undelivered",))
+def note_undelivered(request, user: User, channel: str) -> None:
+    """The code could not be sent: void it and lift the wait for a new one."""
+    rules.require(request.user, "account.login")
+    device = LoginCodeDevice.locked_for(user)
+    device.token, device.last_generated_timestamp = None, None
+    device._write("token", "last_generated_timestamp")
+    record(
+        "login.code_undelivered",
+        actor=user,
+        request=request,
+        target=user,
+        outcome=Outcome.FAILURE,
+        details={"channel": channel},
+    )
 
 
 def _deliver(user: User, channel: str, code: str) -> None:
@@ -297,7 +317,7 @@ def _deliver(user: User, channel: str, code: str) -> None:
     if channel == CodeChannel.SMS:
         send_sms(user.telefoonnummer, render_to_string("accounts/sms/code.txt", context).strip())
     else:
-        send_mail(
+        send_mail_now(  # a mail server that fails: a clear page, not a 500 (core.delivery)
             subject=render_to_string("accounts/email/code_subject.txt", context).strip(),
             message=render_to_string("accounts/email/code.txt", context),
             from_email=None,

@@ -11,10 +11,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import CooldownMixin, SideChannelDevice, TimestampMixin
+from django_otp.models import (
+    CooldownMixin,
+    Device,
+    SideChannelDevice,
+    ThrottlingMixin,
+    TimestampMixin,
+)
+from django_otp.plugins.otp_totp import models as otp_totp
 
 from knooppunt.access.principals import Principal
-from knooppunt.core import sql
+from knooppunt.core import crypto, sql
+from knooppunt.core.fields import EncryptedTextField
 
 
 class Status(models.TextChoices):
@@ -274,13 +282,17 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
     """The 6-digit verification code of the second login step (Portero 2.2), sent by SMS or
     e-mail. django-otp's side-channel device generates the code and its expiry and throttles
     re-sends; this model adds the limit on wrong attempts, so that guessing one code stops after
-    a few tries."""
+    a few tries, and keeps only a keyed hash of the code (core.crypto.keyed_hash), so that a
+    database reader cannot log in with a code that is still open."""
 
+    # HMAC-SHA256 in hex of the open code (django-otp's column holds the code itself).
+    token = models.CharField(max_length=64, blank=True, null=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     channel = models.CharField(max_length=10, blank=True)  # where the current code went
-    # django-otp's SideChannelDevice fields, typed for the checker.
-    token: str | None
+    # django-otp's SideChannelDevice field, typed for the checker; `code` is set on an
+    # instance by generate_token (the plain code, never stored).
     valid_until: datetime.datetime
+    code: str
 
     class Meta(SideChannelDevice.Meta):
         verbose_name = _("verificatiecode")
@@ -304,6 +316,19 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
             )
         return device
 
+    def code_hash(self, code: str) -> str:
+        # The user is in the hash: the same code of two users differs in the table.
+        return crypto.keyed_hash(code, context=f"login-code:{self.user_id}")
+
+    def generate_token(self, length=6, valid_secs=300, commit=True):
+        """django-otp's code and expiry; only the hash is kept (`code` holds the code until it
+        is sent, on this instance only)."""
+        super().generate_token(length=length, valid_secs=valid_secs, commit=False)
+        self.code = str(self.token)
+        self.token = self.code_hash(self.code)
+        if commit:
+            self.save()
+
     def new_code(self, channel: str) -> str:
         self.failed_attempts = 0
         self.channel = channel
@@ -314,8 +339,7 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
         self._write(
             "token", "valid_until", "failed_attempts", "channel", "last_generated_timestamp"
         )
-        assert self.token is not None
-        return self.token
+        return self.code
 
     def _write(self, *names: str) -> None:
         # One UPDATE of these columns (core.sql): the device is written at every login step.
@@ -328,11 +352,11 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
 
     def verify_token(self, token) -> bool:
         """The check of django-otp's SideChannelDevice (value and expiry; a used code is cleared),
-        in constant time, with the attempt limit, and written in one UPDATE."""
+        on the keyed hash, in constant time, with the attempt limit, and written in one UPDATE."""
         if not self.attempts_left() or self.token is None:
             return False
         now = timezone.now()
-        if constant_time_compare(str(token), self.token) and now < self.valid_until:
+        if constant_time_compare(self.code_hash(str(token)), self.token) and now < self.valid_until:
             self.token, self.valid_until = None, now  # it works once
             self.failed_attempts = 0
             self.last_generated_timestamp = None  # a used code may be followed by a new one at once
@@ -350,3 +374,36 @@ class LoginCodeDevice(TimestampMixin, CooldownMixin, SideChannelDevice):
             self.token = None  # the code is spent; a new login sends a new one
         self._write("failed_attempts", "token")
         return False
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): django-otp's TOTPDevice with its key encrypted at
+    rest (core.crypto). Its fields and behaviour are django-otp's own, down to the methods,
+    which are taken from django-otp's model rather than copied; only the key's column differs
+    (django-otp keeps the hex key in plain text). The devices of django-otp's table were moved
+    here by migration 0005."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authenticators"
+    )
+    key = EncryptedTextField(
+        default=otp_totp.default_key,
+        validators=[otp_totp.key_validator],
+        help_text="A hex-encoded secret key of up to 40 bytes, stored encrypted.",
+    )
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator-app")
+        verbose_name_plural = _("authenticator-apps")
+
+    bin_key = otp_totp.TOTPDevice.bin_key
+    verify_token = otp_totp.TOTPDevice.verify_token
+    get_throttle_factor = otp_totp.TOTPDevice.get_throttle_factor
+    config_url = otp_totp.TOTPDevice.config_url
+    _read_str_from_settings = otp_totp.TOTPDevice._read_str_from_settings

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.access import rules
 from knooppunt.access.principals import HOUSEKEEPING, as_principal
@@ -22,7 +21,7 @@ from knooppunt.core import sql
 from knooppunt.core.doors import inside_service, nothing_changed, service
 
 from . import fields, lockout
-from .models import CodeChannel, Status, User
+from .models import CodeChannel, Status, TOTPDevice, User
 from .passwords import send_invitation, set_password
 from .usernames import issue_username
 

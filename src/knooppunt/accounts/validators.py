@@ -1,6 +1,8 @@
 """The password policy of SPEC 5.1 (Portero 2.1) as Django password validators."""
 
 import re
+from functools import cache
+from pathlib import Path
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
@@ -109,8 +111,43 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         return _("Minimale lengte van %(n)d karakters.") % {"n": self.min_length}
 
 
+# The Dutch list (accounts/data/README.md: source and licence) beside Django's English one.
+DUTCH_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords-nl.txt"
+# Look-alikes people put in for letters; "1" stands for both i and l.
+_LOOK_ALIKES = [
+    str.maketrans("0134578@$!|+", "oieastbasilt"),
+    str.maketrans("0134578@$!|+", "oleastbasilt"),
+]
+_AROUND = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+MIN_WORD = 4  # a shorter word left after stripping says little ("Abc!2026xy" is no "abc")
+
+
+def common_password_forms(password: str) -> set[str]:
+    """The forms of a password that are looked up: Django's normalisation (lower case, outer
+    spaces removed), then also without the digits and punctuation around it and with look-alike
+    substitutions undone: 'Welkom01!' -> 'welkom', 'W@chtw00rd2' -> 'wachtwoord'."""
+    normalised = password.lower().strip()
+    forms = {normalised}
+    for candidate in (normalised, *(normalised.translate(t) for t in _LOOK_ALIKES)):
+        stripped = _AROUND.sub("", candidate)
+        for form in (stripped, *(stripped.translate(t) for t in _LOOK_ALIKES)):
+            if len(form) >= MIN_WORD:
+                forms.add(form)
+    return forms
+
+
 class CommonPasswordValidator(password_validation.CommonPasswordValidator):
-    """Django's list of 20,000 common passwords, with a Dutch refusal."""
+    """Django's list of 20,000 common passwords and a Dutch list of about 10,000 words
+    (accounts/data), each looked up in the forms of `common_password_forms`, with a Dutch
+    refusal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.passwords = self.passwords | _dutch_passwords()
+
+    def validate(self, password, user=None):
+        if not self.passwords.isdisjoint(common_password_forms(password)):
+            raise ValidationError(self.get_error_message(), code="password_too_common")
 
     def get_error_message(self):
         return _(
@@ -119,3 +156,10 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
 
     def get_help_text(self):
         return _("Het wachtwoord mag geen veelgebruikt wachtwoord zijn.")
+
+
+@cache
+def _dutch_passwords() -> frozenset[str]:
+    # Read as Django reads its own list: one entry a line, stripped.
+    with DUTCH_PASSWORDS.open(encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())

@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.core.http import local_url
 
@@ -35,6 +34,7 @@ from .forms import (
     PasswordRequestForm,
     SetPasswordForm,
 )
+from .models import TOTPDevice
 
 User = get_user_model()
 

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "knooppunt.core.middleware.AgreementsGateMiddleware",
     "knooppunt.core.middleware.RefusalAuditMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that it sees a view's exception first: a login code that could not be sent.
+    "knooppunt.core.middleware.DeliveryFailureMiddleware",
 ]
 
 ROOT_URLCONF = "knooppunt.urls"
@@ -282,6 +284,12 @@ KNOOPPUNT_SMS_FILE_PATH = config("KNOOPPUNT_SMS_FILE_PATH", str(VAR_DIR / "sms")
 KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT = config("KNOOPPUNT_EHERKENNING_HTTP_TIMEOUT", 10, cast=int)
 KNOOPPUNT_EHERKENNING_METADATA_HOURS = config("KNOOPPUNT_EHERKENNING_METADATA_HOURS", 24, cast=int)
 KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS", 5, cast=int)
+
+# Secrets at rest (core.crypto): Fernet keys for the authenticator keys and broker secrets, the
+# first encrypts and all decrypt (rotation: README); empty: one derived from SECRET_KEY (check
+# core.W002). The login code is stored as an HMAC with its own key.
+KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
+KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)

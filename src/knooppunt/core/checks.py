@@ -18,3 +18,20 @@ def client_address_behind_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def field_keys_of_their_own(app_configs, **kwargs):
+    """Secrets at rest (core.crypto) encrypted with a key derived from SECRET_KEY are only as
+    safe as that one setting, and change when it changes."""
+    if settings.KNOOPPUNT_FIELD_KEYS:
+        return []
+    return [
+        Warning(
+            "KNOOPPUNT_FIELD_KEYS is not set: the authenticator keys and broker secrets in the "
+            "database are encrypted with a key derived from SECRET_KEY.",
+            hint="Set KNOOPPUNT_FIELD_KEYS to a key of its own (`knooppunt rotate_field_keys "
+            "--new-key` prints one) and run `knooppunt rotate_field_keys` (README, 'Keys').",
+            id="core.W002",
+        )
+    ]

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import translation
 
 from knooppunt.access import rules
+from knooppunt.core.delivery import DeliveryFailed
+from knooppunt.core.errors import RETRY_AFTER_SECONDS
 from knooppunt.core.http import is_open_path
 
 # Paths that stay reachable behind the gate: leaving, switching language, static files.
@@ -72,3 +74,27 @@ class RefusalAuditMiddleware:
 
             record_refusal(request, action=exception.action, asked=exception.asked, kind="404")
         return None
+
+
+class DeliveryFailureMiddleware:
+    """A message a request had to send now could not go out: say so, and when to try again,
+    instead of a 500. (The login code is sent after its service's commit and a failure is
+    shown on the code page itself; this catches any other immediate delivery.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DeliveryFailed):
+            return None
+        response = render(
+            request,
+            "core/delivery_failed.html",
+            {"channel": exception.channel, "retry_minutes": 1},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from knooppunt.core.fields import EncryptedTextField
 from knooppunt.organisations.validators import validate_vestigingsnummer
 
 from .validators import WELL_KNOWN, validate_issuer
@@ -32,7 +33,8 @@ class Broker(models.Model):
         ),
     )
     client_id = models.CharField(_("client id"), max_length=200)
-    client_secret = models.CharField(_("client secret"), max_length=500)
+    # Encrypted at rest (core.crypto); the console never shows it (admin.SecretField).
+    client_secret = EncryptedTextField(_("client secret"))
     active = models.BooleanField(
         _("actief"), default=True, help_text=_("Alleen actieve makelaars zijn te kiezen.")
     )

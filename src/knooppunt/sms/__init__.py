@@ -5,10 +5,14 @@ under KNOOPPUNT_SMS_FILE_PATH), `locmem` (tests) and `console` are the backends 
 production gateway is one more class with a `send(message)` method.
 """
 
+import logging
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .base import SmsBackend, SmsMessage
+
+logger = logging.getLogger(__name__)
 
 BACKENDS = {
     "file": "knooppunt.sms.backends.FileBackend",
@@ -23,7 +27,15 @@ def get_backend() -> SmsBackend:
 
 
 def send_sms(to: str, text: str) -> None:
-    get_backend().send(SmsMessage(to=to, text=text))
+    """Send now. A gateway that cannot be reached (an OSError) raises DeliveryFailed, which the
+    portal answers with a clear page (knooppunt.core.delivery)."""
+    from knooppunt.core.delivery import DeliveryFailed
+
+    try:
+        get_backend().send(SmsMessage(to=to, text=text))
+    except OSError as exc:
+        logger.error("SMS could not be sent: %s: %s", type(exc).__name__, exc)
+        raise DeliveryFailed("sms") from exc
 
 
 __all__ = ["SmsBackend", "SmsMessage", "get_backend", "send_sms"]

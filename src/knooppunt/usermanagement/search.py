@@ -308,6 +308,10 @@ def run(query: UserQuery) -> ResultPage:
     return ResultPage(query, users, total, capped, number, num_pages)
 
 
+# The expression of the PostgreSQL index of each text's characters (migration 0004): the query
+# must spell it exactly so for the planner to use the index.
+CHARACTERS_SQL = "string_to_array(text, NULL)"
+
 # How much of the sort order a frequent search may read before it gives up on finding its page
 # there (see _frequent_page).
 WALK_WINDOW = 20_000
@@ -342,6 +346,13 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
         terms = ["%" + connection.ops.prep_for_like_query(query.term) + "%"]
     else:
         match, terms = "1 = 1", []
+    # The trigram index cannot serve a term of one or two characters; on PostgreSQL the index of
+    # the characters each text holds (migration 0004) narrows those to the rows that contain all
+    # of them ("q": a few thousand of a million) instead of a scan of every row.
+    collect_match, collect_terms = match, list(terms)
+    if connection.vendor == "postgresql" and 0 < len(query.term) < 3:
+        collect_match = f"{match} AND {CHARACTERS_SQL} @> %s::text[]"
+        collect_terms = [*terms, sorted(set(query.term))]  # type: ignore[list-item]
     # Only the sort column: for the name order the walk then reads the covering index alone.
     columns = f"user_id, {SORTS[query.sort_key]}"
     # Table, columns and ORDER BY come from constants and the SORTS whitelist; the search term
@@ -351,10 +362,11 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
         f"ORDER BY {order} LIMIT %s) w WHERE {match} ORDER BY {order} LIMIT %s OFFSET %s"
     )
     collect = (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} AND {match}) "  # noqa: S608
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} "  # noqa: S608
+        f"AND {collect_match}) "
         f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {order} LIMIT %s OFFSET %s"
     )
-    count = f"SELECT count(*) FROM {table} WHERE {where} AND {match}"  # noqa: S608
+    count = f"SELECT count(*) FROM {table} WHERE {where} AND {collect_match}"  # noqa: S608
     number = query.pagina
     with connection.cursor() as cursor:
         cursor.execute(walk, [WALK_WINDOW, *terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
@@ -364,13 +376,13 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
             if len(probe) > OPERATOR_COUNT_LIMIT:
                 return ids, OPERATOR_COUNT_LIMIT, True, number
             return ids, len(probe), False, number
-        cursor.execute(collect, [*terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+        cursor.execute(collect, [*collect_terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
         if not rows and number > 1:  # past the last page: show the last one
-            cursor.execute(count, terms)
+            cursor.execute(count, collect_terms)
             total = cursor.fetchone()[0]
             number = max(1, math.ceil(total / PAGE_SIZE))
-            cursor.execute(collect, [*terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+            cursor.execute(collect, [*collect_terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
             rows = cursor.fetchall()
     total = rows[0][1] if rows else 0
     return [row[0] for row in rows], total, False, number

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knooppunt.accounts import login as login_flow
 from knooppunt.accounts.lockout import locked_usernames
+from knooppunt.accounts.models import TOTPDevice
 from knooppunt.audit.models import AuditEvent
 from knooppunt.testing.factories import TEST_PASSWORD, UserFactory
 

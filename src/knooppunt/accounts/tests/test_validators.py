@@ -37,7 +37,8 @@ def test_too_short(user):
 
 def test_fewer_than_three_classes(user):
     assert "minimaal 3 van de categorieën" in refusal("alleenkleineletters", user)
-    password_validation.validate_password("ABCDEFGH12!", user)  # upper, digit, other: 3 classes
+    # upper, digit, other: 3 classes (and no common word once the digits are off)
+    password_validation.validate_password("KRWTZPLM12!", user)
 
 
 def test_two_classes_refused(user):
@@ -72,3 +73,40 @@ def test_help_texts_are_dutch():
     texts = " ".join(password_validation.password_validators_help_text_html().split())
     assert "categorieën" in texts
     assert "12 voorgaande" in texts
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Welkom01!",  # the example: a Dutch staple with the usual digits and sign
+        "welkom01!",
+        "  Welkom01!  ",  # Django's normalisation: lower case, outer spaces removed
+        "W3lk0m2026!",  # look-alikes undone
+        "!Wachtwoord1",
+        "W@chtw00rd99",
+        "Zomer2026!",
+        "Feyenoord1!",
+        "Vlinder12#",  # from the frequency list
+        "Sanne1990!",  # a first name
+        "Password1!",  # Django's English list, also with the substitutions undone
+        "P@ssw0rd2026",
+    ],
+)
+def test_common_dutch_passwords_refused(user, password):
+    assert "te bekend" in refusal(password, user)
+
+
+@pytest.mark.parametrize(
+    "password", ["Welkom01!Xq", "Zomer-Fiets-Boom7", "Kx7#mVq2pL!", "Abc!2026xy"]
+)
+def test_uncommon_passwords_allowed(user, password):
+    password_validation.validate_password(password, user)
+
+
+def test_dutch_list_is_checked_with_djangos_normalisation():
+    from knooppunt.accounts.validators import CommonPasswordValidator, common_password_forms
+
+    assert "welkom" in common_password_forms("  WELKOM01!  ")
+    validator = CommonPasswordValidator()
+    assert "welkom" in validator.passwords  # the Dutch list
+    assert "password" in validator.passwords  # and Django's own

@@ -14,6 +14,8 @@ def test_check_deploy_reports_nothing_with_debug_off(tmp_path):
         "SECRET_KEY": "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "knooppunt.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        # Secrets at rest under a key of its own (check core.W002).
+        "KNOOPPUNT_FIELD_KEYS": "Kq3bX6yqkqLZ1jg6Jb3eC1Y5TQ9dPTp0X0hCw4k7wUQ=",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env = {

@@ -250,7 +250,7 @@ def test_deleting_deactivates_erases_and_keeps_a_tombstone(admin_client, busy, w
     reason="django-otp is not installed in this build",
 )
 def test_deleting_removes_second_factor_devices(world, colleague):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from knooppunt.accounts.models import TOTPDevice
 
     TOTPDevice.objects.create(user=colleague, name="app")
     services.delete_user(world.admin, colleague, "Uit dienst")

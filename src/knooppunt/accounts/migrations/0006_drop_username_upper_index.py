@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_login_security'),
+        ('accounts', '0005_secrets_at_rest'),
     ]
 
     operations = [
