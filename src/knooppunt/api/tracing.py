@@ -30,14 +30,19 @@ class Trace:
 
 
 def from_headers(trace_id: str | None, span_id: str | None) -> Trace:
-    """The call's trace: the given ids when they are valid B3 ids, new ones when absent.
-    A malformed one is refused (InvalidTraceHeader): it would break the integrator's trace."""
+    """The call's trace: the given ids when they are valid B3 ids, new ones when absent (or all
+    zeros, which B3 calls invalid but which match the documented pattern). A malformed one is
+    refused (InvalidTraceHeader): a 400 says so, rather than breaking the integrator's trace."""
     if trace_id is not None:
         trace_id = trace_id.strip()
-        if not _TRACE_RE.match(trace_id) or _ZERO.match(trace_id):
+        if not _TRACE_RE.match(trace_id):
             raise InvalidTraceHeader(TRACE_HEADER)
     if span_id is not None:
         span_id = span_id.strip()
-        if not _SPAN_RE.match(span_id) or _ZERO.match(span_id):
+        if not _SPAN_RE.match(span_id):
             raise InvalidTraceHeader(SPAN_HEADER)
+    if trace_id and _ZERO.match(trace_id):
+        trace_id = None
+    if span_id and _ZERO.match(span_id):
+        span_id = None
     return Trace(trace_id or secrets.token_hex(16), span_id or secrets.token_hex(8))
