@@ -45,14 +45,25 @@ class Found:
     agreements: bool
 
 
+# What a call needs of the organisation and the product; the rest stays deferred (loading all
+# of the organisation's columns costs more than the statement itself).
+ORGANISATION_FIELDS = ("id", "naam", "weergavenaam", "type", "agb_code", "gemeentecode")
+PRODUCT_FIELDS = ("id", "code", "naam")
+
+
+def _some_columns(model, prefix: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{prefix}.{sql.column(model, name)}" for name in names)
+
+
 @cache
 def _lookup_sql(vendor: str) -> str:
     products = Organisation.products.through
     c, o, p = "c", "o", "p"
     col = sql.column
     return (
-        f"SELECT {sql.columns(Credential, c)}, {sql.columns(Organisation, o)}, "  # noqa: S608
-        f"{sql.columns(Product, p)}, "
+        f"SELECT {sql.columns(Credential, c)}, "  # noqa: S608
+        f"{_some_columns(Organisation, o, ORGANISATION_FIELDS)}, "
+        f"{_some_columns(Product, p, PRODUCT_FIELDS)}, "
         f"EXISTS (SELECT 1 FROM {sql.table(products)} op "
         f"WHERE op.{col(products, 'organisation')} = {c}.{col(Credential, 'organisation')} "
         f"AND op.{col(products, 'product')} = {c}.{col(Credential, 'product')}), "
@@ -77,13 +88,15 @@ def lookup(prefix: str) -> list[Found]:
         cursor.execute(_lookup_sql(connection.vendor), [prefix, prefix])
         rows = cursor.fetchall()
     found = []
-    widths = (sql.width(Credential), sql.width(Organisation), sql.width(Product))
+    first, second = sql.width(Credential), sql.width(Credential) + len(ORGANISATION_FIELDS)
+    at = second + len(PRODUCT_FIELDS)
     for row in rows:
         credential = sql.instance(Credential, row, 0)
-        organisation = sql.instance(Organisation, row, widths[0])
-        product = sql.instance(Product, row, widths[0] + widths[1])
-        credential.organisation, credential.product = organisation, product
-        at = sum(widths)
+        # Text columns only: no converters needed.
+        credential.organisation = Organisation.from_db(
+            "default", ORGANISATION_FIELDS, row[first:second]
+        )
+        credential.product = Product.from_db("default", PRODUCT_FIELDS, row[second:at])
         found.append(Found(credential, bool(row[at]), bool(row[at + 1])))
     return found
 

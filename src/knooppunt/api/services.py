@@ -55,17 +55,37 @@ def record_call(principal: Principal, request, *, status: int, route: str) -> No
     touch(credential, client_ip(django_request))
 
 
+def _stale(credential: Credential, address: str | None, now) -> bool:
+    return (
+        credential.last_used_at is None
+        or credential.last_used_ip != address
+        or (now - credential.last_used_at).total_seconds() >= LAST_USED_GRANULARITY
+    )
+
+
 def touch(credential: Credential, address: str | None) -> None:
     """Last used on/from: written when the address changed or the stored moment is older than
     LAST_USED_GRANULARITY, so that a busy credential costs no UPDATE on most calls."""
     now = timezone.now()
-    stale = credential.last_used_at is None or (
-        (now - credential.last_used_at).total_seconds() >= LAST_USED_GRANULARITY
-    )
-    if not stale and credential.last_used_ip == address:
+    if not _stale(credential, address, now):
         return
     credential.last_used_at, credential.last_used_ip = now, address
     sql.update(credential, "last_used_at", "last_used_ip")
+
+
+def note_use(principal: Principal, request) -> None:
+    """A call without an audit event of its own (ping) still shows on the credential as its
+    last use; nothing is written while the stored one is recent."""
+    address = client_ip(_django_request(request))
+    if _stale(principal.subject, address, timezone.now()):
+        _note_use(principal, address)
+
+
+@service(rule="webservice.record_call")
+def _note_use(principal: Principal, address: str | None) -> None:
+    rules.require(principal, "webservice.record_call")
+    touch(principal.subject, address)
+    nothing_changed()  # bookkeeping on the credential, not an event of the audit trail
 
 
 @service(rule="webservice.record_refusal", audit=("webservice.refused",))

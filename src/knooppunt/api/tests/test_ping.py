@@ -35,15 +35,24 @@ def test_ping_answers_with_the_credentials_organisation_and_product(organisation
     assert body["koppeling"]["sleutel"] == "huidig"
 
 
-def test_every_call_is_audited_with_the_credential_as_actor(organisation):
+def test_ping_writes_no_audit_event_but_keeps_the_last_use(organisation):
     credential, key = make_credential(organisation, "iwmo")
-    Client().get("/api/v1/ping", **auth(key))
+    Client().get("/api/v1/ping", **auth(key), REMOTE_ADDR="192.0.2.9")
+    assert not AuditEvent.objects.filter(action="webservice.call").exists()
+    credential.refresh_from_db()
+    assert credential.last_used_ip == "192.0.2.9" and credential.last_used_at is not None
+
+
+@pytest.mark.urls("knooppunt.api.tests.urls")
+def test_every_other_call_is_audited_with_the_credential_as_actor(organisation):
+    credential, key = make_credential(organisation, "iwmo")
+    assert Client().get("/api/v1/proef", **auth(key)).status_code == 200
     event = AuditEvent.objects.filter(action="webservice.call").get()
     assert event.actor_kind == "api"
     assert event.actor_id == credential.pk
     assert event.actor_username == credential.name
     assert event.organisation_id == organisation.pk
-    assert event.details["route"] == "api/v1/ping"
+    assert event.details["route"] == "api/v1/proef"
     assert event.details["status"] == 200
     credential.refresh_from_db()
     assert credential.last_used_at is not None
