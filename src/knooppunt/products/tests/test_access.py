@@ -138,3 +138,13 @@ def test_another_organisations_id_in_the_query_string_is_a_404(productbeheerder)
     client.force_login(productbeheerder)
     response = client.get(reverse("products:index"), {"organisatie": other.pk})
     assert response.status_code == 404
+
+
+def test_the_tab_speaks_english_when_chosen(productbeheerder, tab_url):
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(productbeheerder)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(tab_url).content.decode()
+    assert "Notifications" in page and "Web service links" in page
