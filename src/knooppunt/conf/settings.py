@@ -46,13 +46,15 @@ INSTALLED_APPS = [
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
+    "knooppunt.products",
     # The webservice (docs/decisions.md): REST on djangorestframework, OpenAPI by
-    # drf-spectacular, Swagger UI from our own static files (drf-spectacular-sidecar).
+    # drf-spectacular, Swagger UI from our own static files (drf-spectacular-sidecar). The api
+    # app comes first: its Dutch catalogue keeps Django's wording for the messages DRF's own
+    # Dutch catalogue words differently ("Dit veld is verplicht.").
+    "knooppunt.api",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "knooppunt.products",
-    "knooppunt.api",
 ]
 
 MIDDLEWARE = [

@@ -271,3 +271,13 @@ def test_an_organisation_behind_the_agreements_gate_is_refused():
     response = Client().get("/api/v1/ping", **auth(key))
     assert response.status_code == 403
     assert problem(response)["type"] == "urn:knooppunt:probleem:organisatie-geblokkeerd"
+
+
+def test_installing_drf_leaves_the_portals_dutch_form_errors_as_they_were():
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("nl"):
+        with pytest.raises(forms.ValidationError) as raised:
+            forms.CharField().clean("")
+    assert raised.value.messages == ["Dit veld is verplicht."]

@@ -200,7 +200,7 @@ def test_a_bad_network_is_a_form_error(client, organisation):
 
 def test_a_name_is_required(client, organisation):
     response = _create(client, organisation, name="   ")
-    assert "Dit veld is vereist" in response.content.decode()
+    assert "Dit veld is verplicht" in response.content.decode()
     assert not Credential.objects.exists()
 
 

@@ -39,7 +39,7 @@ def test_a_functional_address_in_the_domain_is_added_and_audited(client, organis
     [
         ("berichten@elders.example", "binnen het domein van uw organisatie"),
         ("geen-adres", "geldig e-mailadres"),
-        ("", "Dit veld is vereist"),
+        ("", "Dit veld is verplicht"),
     ],
 )
 def test_bad_addresses_are_refused(client, organisation, email, message):
