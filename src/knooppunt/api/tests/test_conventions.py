@@ -277,7 +277,6 @@ def test_installing_drf_leaves_the_portals_dutch_form_errors_as_they_were():
     from django import forms
     from django.utils import translation
 
-    with translation.override("nl"):
-        with pytest.raises(forms.ValidationError) as raised:
-            forms.CharField().clean("")
+    with translation.override("nl"), pytest.raises(forms.ValidationError) as raised:
+        forms.CharField().clean("")
     assert raised.value.messages == ["Dit veld is verplicht."]
