@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from knooppunt.testing.browser import axe_violations
 from knooppunt.testing.factories import OrganisationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.browser
@@ -100,6 +101,8 @@ def test_the_openapi_page_works_under_the_strict_csp(page):
     page.goto("/api/v1/docs/")
     expect(page.get_by_text("Knooppunt webservice").first).to_be_visible()
     expect(page.get_by_text("/api/v1/ping").first).to_be_visible()
-    policy = page.evaluate("() => document.querySelector('main') !== null")
-    assert policy
     assert violations == [], violations
+    # Swagger UI's operation summaries nest a copy button inside a button (its own markup, not
+    # ours to change); everything else passes axe. The accessible text of the same is the guide.
+    found = [v["id"] for v in axe_violations(page)]
+    assert set(found) <= {"nested-interactive"}, found
