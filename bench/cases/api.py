@@ -54,7 +54,7 @@ from knooppunt.products.scope import ProductScope
 from knooppunt.products.services import create_credential
 
 organisation = create_organisation(
-    None, type="gemeente", naam="Gemeente Benchmark", gemeentecode="0999",
+    COMMAND_LINE, type="gemeente", naam="Gemeente Benchmark", gemeentecode="0999",
     products=["iwmo"], agreements_signed=True,
 )
 scope = ProductScope(organisation, Product.objects.get(code="iwmo"))

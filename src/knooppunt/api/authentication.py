@@ -92,6 +92,7 @@ def lookup(prefix: str) -> list[Found]:
     at = second + len(PRODUCT_FIELDS)
     for row in rows:
         credential = sql.instance(Credential, row, 0)
+        assert isinstance(credential, Credential)
         # Text columns only: no converters needed.
         credential.organisation = Organisation.from_db(
             "default", ORGANISATION_FIELDS, row[first:second]

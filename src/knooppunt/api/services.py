@@ -13,7 +13,7 @@ from knooppunt.access.principals import ANONYMOUS, Principal
 from knooppunt.audit.models import Outcome
 from knooppunt.audit.services import record
 from knooppunt.core import sql
-from knooppunt.core.doors import nothing_changed, service
+from knooppunt.core.doors import bookkeeping, nothing_changed, service
 from knooppunt.core.http import client_ip
 from knooppunt.products.models import Credential
 
@@ -52,7 +52,7 @@ def record_call(principal: Principal, request, *, status: int, route: str) -> No
         outcome=Outcome.SUCCESS if status < 400 else Outcome.FAILURE,
         details=details,
     )
-    touch(credential, client_ip(django_request))
+    _touch(credential, client_ip(django_request))
 
 
 def _stale(credential: Credential, address: str | None, now) -> bool:
@@ -63,7 +63,7 @@ def _stale(credential: Credential, address: str | None, now) -> bool:
     )
 
 
-def touch(credential: Credential, address: str | None) -> None:
+def _touch(credential: Credential, address: str | None) -> None:
     """Last used on/from: written when the address changed or the stored moment is older than
     LAST_USED_GRANULARITY, so that a busy credential costs no UPDATE on most calls."""
     now = timezone.now()
@@ -78,14 +78,8 @@ def note_use(principal: Principal, request) -> None:
     last use; nothing is written while the stored one is recent."""
     address = client_ip(_django_request(request))
     if _stale(principal.subject, address, timezone.now()):
-        _note_use(principal, address)
-
-
-@service(rule="webservice.record_call")
-def _note_use(principal: Principal, address: str | None) -> None:
-    rules.require(principal, "webservice.record_call")
-    touch(principal.subject, address)
-    nothing_changed()  # bookkeeping on the credential, not an event of the audit trail
+        with bookkeeping():  # on the credential, not a change of the portal's state
+            _touch(principal.subject, address)
 
 
 @service(rule="webservice.record_refusal", audit=("webservice.refused",))

@@ -277,7 +277,7 @@ class DocsView(SpectacularSwaggerSplitView):
     permission_classes = [AllowAny]
     throttle_classes: list = []
     template_name = "api/swagger_ui.html"
-    title = gettext_lazy("Knooppunt webservice")
+    title = gettext_lazy("Knooppunt webservice")  # type: ignore[assignment]
 
 
 @csrf_exempt

@@ -309,7 +309,11 @@ KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 KNOOPPUNT_STRICT_DOORS = config("KNOOPPUNT_STRICT_DOORS", False, cast=bool)
 # Refused requests in the audit trail: at most this many per actor (or address) per minute.
 KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE = config("KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE", 20, cast=int)
-# Events are chained right after their commit; `verify_audit` reports any left unchained longer.
+# Events are chained by the job worker's sealer every KNOOPPUNT_AUDIT_SEAL_INTERVAL seconds (and
+# by the request itself after its commit when KNOOPPUNT_AUDIT_SEAL_ON_COMMIT is on);
+# `verify_audit` reports any left unchained longer than KNOOPPUNT_AUDIT_SEAL_SECONDS.
+KNOOPPUNT_AUDIT_SEAL_INTERVAL = config("KNOOPPUNT_AUDIT_SEAL_INTERVAL", 1.0, cast=float)
+KNOOPPUNT_AUDIT_SEAL_ON_COMMIT = config("KNOOPPUNT_AUDIT_SEAL_ON_COMMIT", False, cast=bool)
 KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
 
 # The webservice under /api/v1/ (knooppunt.api, README "Webservice"). Credentials are made on the

@@ -59,7 +59,9 @@ class RotateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grace_hours"].choices = [(h, _grace_label(h)) for h in GRACE_CHOICES_HOURS]
+        self.fields["grace_hours"].choices = [  # type: ignore[attr-defined]
+            (h, _grace_label(h)) for h in GRACE_CHOICES_HOURS
+        ]
 
 
 class RateLimitForm(forms.Form):

@@ -231,12 +231,13 @@ def create_credential(
     """A new credential; returns it with its key, which exists only in this return value."""
     rules.require(actor, "products.configure", scope)
     problems: dict[str, list] = {}
-    values = {}
-    for field, clean, raw in (
+    values: dict = {}
+    checks: tuple = (
         ("name", clean_name, name),
         ("expires_on", _clean_expiry, expires_on),
         ("networks", clean_networks, networks),
-    ):
+    )
+    for field, clean, raw in checks:
         try:
             values[field] = clean(raw)
         except ValidationError as exc:

@@ -311,5 +311,5 @@ def credential_rate_limit(request, organisation: int, product: str, credential: 
         else:
             messages.success(request, _("De limiet is opgeslagen."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(_tab_url(scope))
