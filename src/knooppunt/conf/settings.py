@@ -383,5 +383,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "WARNING")},
     # Failed logins are in the audit trail; axes' own warning per failure would only repeat them.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # Every seal of the audit chain: its last number and hash, for a log kept outside the
+        # database (docs/decisions.md, "An audit trail that does not serialise its writers").
+        "knooppunt.audit.checkpoints": {
+            "level": config("KNOOPPUNT_AUDIT_CHECKPOINT_LOG_LEVEL", "INFO"),
+        },
+    },
 }
