@@ -36,7 +36,10 @@ register(
     "aanmelding.accept",
     _("Aanmelding gebruikersbeheerder geaccepteerd"),
     Group.ORGANISATION,
-    details={"new_organisation": _("nieuwe organisatie"), "administrator": _("gebruikersbeheerder")},
+    details={
+        "new_organisation": _("nieuwe organisatie"),
+        "administrator": _("gebruikersbeheerder"),
+    },
 )
 register(
     "aanmelding.reject",

@@ -48,7 +48,11 @@ def check_pdf(upload) -> CheckedPdf:
         mime = ""
     # The header at the very start and the end-of-file marker near the end: a PDF, not
     # something else that merely starts like one.
-    if mime != "application/pdf" or not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
+    if (
+        mime != "application/pdf"
+        or not content.startswith(b"%PDF-")
+        or b"%%EOF" not in content[-2048:]
+    ):
         raise ValidationError(
             _("Dit bestand is geen PDF. Upload de ondertekende overeenkomst als PDF-bestand."),
             code="not_pdf",

@@ -68,7 +68,9 @@ class ApplicationForm(forms.Form):
         label=_("E-maildomein van de organisatie"),
         max_length=253,
         validators=[validators.validate_domain],
-        help_text=_("Het deel achter de @ van de werkadressen, bijvoorbeeld gemeente-voorbeeld.nl."),
+        help_text=_(
+            "Het deel achter de @ van de werkadressen, bijvoorbeeld gemeente-voorbeeld.nl."
+        ),
     )
     voorletters = forms.CharField(label=_("Voorletters"), max_length=20)
     voornaam = forms.CharField(
@@ -151,12 +153,16 @@ class ApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("organisation_type")
-        if kind == OrganisationType.GEMEENTE and not data.get("gemeentecode"):
-            if "gemeentecode" not in self.errors:
-                self.add_error("gemeentecode", _("Vul de gemeentecode in."))
-        if kind == OrganisationType.ZORGAANBIEDER and not data.get("agb_code"):
-            if "agb_code" not in self.errors:
-                self.add_error("agb_code", _("Vul de AGB-code in."))
+        required = {
+            OrganisationType.GEMEENTE: "gemeentecode",
+            OrganisationType.ZORGAANBIEDER: "agb_code",
+        }
+        name = required.get(kind)
+        if name and not data.get(name) and name not in self.errors:
+            message = (
+                _("Vul de gemeentecode in.") if name == "gemeentecode" else _("Vul de AGB-code in.")
+            )
+            self.add_error(name, message)
         if "email" in data:
             self._check_email(data)
         data["documents"] = {}
@@ -176,7 +182,6 @@ class ApplicationForm(forms.Form):
                     if kind in slot:
                         data["documents"][slot[kind].pk] = checked
         return data
-
 
     def _check_email(self, data) -> None:
         """Personal, inside the domain. Whether an account already has the address is not said

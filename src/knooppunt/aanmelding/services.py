@@ -170,7 +170,11 @@ def accept(
                     "Het e-maildomein %(domain)s hoort niet bij %(org)s (%(domains)s). Voeg het "
                     "eerst toe bij de organisatie, of kies een nieuwe organisatie."
                 )
-                % {"domain": locked.email_domain, "org": organisation, "domains": ", ".join(domains)}
+                % {
+                    "domain": locked.email_domain,
+                    "org": organisation,
+                    "domains": ", ".join(domains),
+                }
             )
     for document in locked.documents.select_related("kind"):
         if document.kind.organisation_type == organisation.type:
