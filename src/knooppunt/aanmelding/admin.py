@@ -47,7 +47,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 @admin.register(Aanmelding, site=operator_site)
 class AanmeldingAdmin(OperatorAdmin):
-    list_display = ("created_at", "naam", "organisation_type", "kvk_nummer", "beheerder", "status")
+    list_display = ("naam", "created_at", "organisation_type", "kvk_nummer", "beheerder", "status")
     list_filter = (OpenFilter, "organisation_type")
     search_fields = ("naam", "kvk_nummer", "agb_code", "gemeentecode", "achternaam", "email")
     readonly_fields = (

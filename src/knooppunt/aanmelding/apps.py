@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AanmeldingConfig(AppConfig):
     name = "knooppunt.aanmelding"
-    verbose_name = _("Aanmeldingen gebruikersbeheerder")
+    verbose_name = _("Aanmelden gebruikersbeheerder")
