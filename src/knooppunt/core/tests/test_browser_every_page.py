@@ -60,6 +60,12 @@ def world(live_db):
     UserFactory(organisation=organisation, status=Status.INVITED, email="nieuw@proefstad.nl")
     UserFactory(
         organisation=organisation,
+        status=Status.PENDING,
+        self_registered=True,
+        email="zelf.aangemeld.met.een.lang.adres@proefstad.nl",
+    )
+    UserFactory(
+        organisation=organisation,
         status=Status.DEACTIVATED,
         deactivated_until=timezone.localdate() + datetime.timedelta(days=10),
         email="weg@proefstad.nl",
@@ -97,7 +103,9 @@ def test_every_screen_of_the_contract_as_its_administrator(page, live_server, wo
             path = screen.url(ids)
             seen.append(screen.viewname)
             _visit(page, path, failures)
-    # The same with the states that only some pages show: a search, a filter, form errors.
+    # "Welkom" with the administrator's tiles, and the states that only some pages show: a
+    # search, a filter, form errors.
+    _visit(page, reverse("core:welcome"), failures)
     _visit(page, reverse("usermanagement:user_list") + "?zoeken=test&toon_verwijderd=1", failures)
     _visit(page, reverse("usermanagement:user_list") + "?status=uitgenodigd", failures)
     _visit(page, reverse("audit:log") + "?van=2026-12-31&tot=2026-01-01", failures)
