@@ -7,11 +7,13 @@ urlpatterns = [
     path("", include("knooppunt.core.urls")),
     path("", include("knooppunt.accounts.urls")),
     path("eherkenning/", include("knooppunt.eherkenning.urls")),
+    path("gebruikers/logboek/", include("knooppunt.audit.urls")),
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
     path("productinstellingen/", include("knooppunt.products.urls")),
     path("api/v1/", include("knooppunt.api.urls")),
     path("webservice/", include("knooppunt.api.guide")),
+    path("aanmelden/", include("knooppunt.aanmelding.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "knooppunt.usermanagement",
+    "knooppunt.aanmelding",
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "knooppunt.core.context_processors.navigation",
+                "knooppunt.core.context_processors.site",
             ],
         },
     },
@@ -241,14 +243,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Language: Dutch first, English selectable.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+# Each language in its own name ("English", not "Engels"): the option is marked lang="en".
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own css/ (no app of its own)
 STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own CSS and JS (not inside an app)
 STORAGES = {
@@ -301,6 +303,24 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 # core.W002). The login code is stored as an HMAC with its own key.
 KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
 KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+
+# The footer's contact (as in the manuals' contact chapters), privacy statement and
+# toegankelijkheidsverklaring. The statements are plain-text files (paragraphs separated by an
+# empty line); without one, the portal shows its own default text.
+KNOOPPUNT_SERVICEDESK_NAME = config("KNOOPPUNT_SERVICEDESK_NAME", "")
+KNOOPPUNT_SERVICEDESK_PHONE = config("KNOOPPUNT_SERVICEDESK_PHONE", "088 123 45 67")
+KNOOPPUNT_SERVICEDESK_HOURS = config("KNOOPPUNT_SERVICEDESK_HOURS", "")
+KNOOPPUNT_SERVICEDESK_EMAIL = config("KNOOPPUNT_SERVICEDESK_EMAIL", "servicedesk@knooppunt.example")
+KNOOPPUNT_PORTAL_OWNER = config("KNOOPPUNT_PORTAL_OWNER", "de beheerorganisatie van Knooppunt")
+KNOOPPUNT_PRIVACY_STATEMENT_FILE = config("KNOOPPUNT_PRIVACY_STATEMENT_FILE", "")
+KNOOPPUNT_ACCESSIBILITY_STATEMENT_FILE = config("KNOOPPUNT_ACCESSIBILITY_STATEMENT_FILE", "")
+KNOOPPUNT_ACCESSIBILITY_STATEMENT_DATE = config(
+    "KNOOPPUNT_ACCESSIBILITY_STATEMENT_DATE", "2026-12-01"
+)
+
+# "Aanmelden gebruikersbeheerder" (BIDN 2): requests per address per day, and the upload limit.
+KNOOPPUNT_APPLICATION_LIMIT = config("KNOOPPUNT_APPLICATION_LIMIT", 3, cast=int)
+KNOOPPUNT_APPLICATION_MAX_MB = config("KNOOPPUNT_APPLICATION_MAX_MB", 5, cast=int)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)

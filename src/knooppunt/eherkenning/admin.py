@@ -158,7 +158,7 @@ class RegistrationAdmin(OperatorAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("inlognaam"), ordering="user__username")
+    @admin.display(description=_("gebruikersnaam"), ordering="user__username")
     def login_name(self, obj):
         return obj.user.username
 
