@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, products: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = [(code, PRODUCTS[code]) for code in products]
+        cast(forms.ChoiceField, self.fields["product"]).choices = [
+            (code, PRODUCTS[code]) for code in products
+        ]
         if len(products) == 1:
             self.fields["product"].initial = products[0]
 
@@ -58,9 +62,15 @@ class MessageFilterForm(forms.Form):
     def __init__(self, *args, products: list[str], outbox: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         names = [n for p in products for n in type_names(p)]
-        self.fields["type"].choices = [("", _("Alle"))] + [(n, n) for n in names]
-        self.fields["status"].choices = [("", _("Alle"))] + list(Status.choices)
-        self.fields["product"].choices = [("", _("Alle"))] + [(p, PRODUCTS[p]) for p in products]
+        cast(forms.ChoiceField, self.fields["type"]).choices = [("", _("Alle"))] + [
+            (n, n) for n in names
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alle"))] + list(
+            Status.choices
+        )
+        cast(forms.ChoiceField, self.fields["product"]).choices = [("", _("Alle"))] + [
+            (p, PRODUCTS[p]) for p in products
+        ]
         self.fields["tegenpartij"].label = _("Ontvanger") if outbox else _("Afzender")
         if not outbox:
             del self.fields["laat"]
@@ -70,7 +80,7 @@ class MessageFilterForm(forms.Form):
         return value if value.lstrip("-") in SORTS else "-datum"
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("van") and data.get("tot") and data["tot"] < data["van"]:
             self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
         return data

@@ -381,9 +381,7 @@ def late_digest(actor: Actor, now: datetime.datetime | None = None) -> int:
         groups.setdefault((message.sender_id, message.product), []).append(message)
     sent = 0
     for (organisation_id, product), messages in groups.items():
-        lines = [
-            [m.message_type, m.identificatie, m.retour_due_on.isoformat()] for m in messages[:100]
-        ]
+        lines = [[m.message_type, m.identificatie, str(m.retour_due_on)] for m in messages[:100]]
         addresses = notifications.addresses(organisation_id, product)
         for email in addresses:
             send_later(
@@ -447,8 +445,13 @@ def purge(actor: Actor, now: datetime.datetime | None = None) -> int:
             "wees": len(orphans),
         },
     )
+
     # Files go after the commit: a rollback must not leave rows whose payload is gone.
-    after_service(lambda: [payloads.delete(n) for n in names + orphans])
+    def remove_files() -> None:
+        for name in names + orphans:
+            payloads.delete(name)
+
+    after_service(remove_files)
     return total
 
 
