@@ -14,7 +14,9 @@ from ..registry import message_rule
     hint="Controleer het BSN van de cliënt (of relatie) op deze plaats.",
 )
 def elfproef(subject, rule):
-    for element in subject.tree.iter("{*}Bsn"):
+    message_type = subject.message_type
+    tags = {f"{{{message_type.namespace}}}Bsn", f"{{{message_type.basis_namespace}}}Bsn"}
+    for element in subject.tree.iter(*tags):
         value = (element.text or "").strip()
         # A value that is not nine digits is refused by the XSD already.
         if len(value) == 9 and value.isdigit() and not stdnum_bsn.is_valid(value):
