@@ -35,14 +35,21 @@ MAX_SELECTION = 100
 UPLOAD_OVERHEAD = 64 * 1024
 
 
+def _actor(request):
+    """The user's principal, made once per request (it loads the role grants)."""
+    if not hasattr(request, "_exchange_actor"):
+        request._exchange_actor = request.user.as_principal()
+    return request._exchange_actor
+
+
 def _products(request, product: str | None = None) -> list[str]:
     """The products the user uses here; none: the pages do not exist for it. An organisation id
     in the query string (the lists show the user's own organisation only) is a 404 too."""
     raw = request.GET.get("organisatie") or request.POST.get("organisatie")
     if raw and raw != str(request.user.organisation_id):
         raise Http404
-    rules.require(request.user, "exchange.use", product)
-    return exchange_rules.used_products(request.user)
+    rules.require(_actor(request), "exchange.use", product)
+    return exchange_rules.used_products(_actor(request))
 
 
 # --- the lists ---------------------------------------------------------------------------------
@@ -65,7 +72,7 @@ def _list(request, *, outbox: bool):
     form = MessageFilterForm(request.GET or None, products=products, outbox=outbox)
     filters = form.cleaned_data if form.is_valid() else {}
     listing = selectors.messages(
-        request.user, outbox=outbox, filters=filters, page=request.GET.get("pagina")
+        _actor(request), outbox=outbox, filters=filters, page=request.GET.get("pagina")
     )
     today = timezone.localdate()
     base = {k: v for k, v in request.GET.items() if k not in ("pagina", "sorteer") and v}
@@ -128,7 +135,7 @@ def _list(request, *, outbox: bool):
 @login_required
 @never_cache
 def detail(request, pk: int):
-    message = selectors.message_or_404(request.user, pk)
+    message = selectors.message_or_404(_actor(request), pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     own = request.user.organisation_id
@@ -158,12 +165,12 @@ def _gone(request, messages):
 @login_required
 @never_cache
 def download(request, pk: int):
-    message = selectors.message_or_404(request.user, pk, "exchange.download")
+    message = selectors.message_or_404(_actor(request), pk, "exchange.download")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not message.payload_available:
         return _gone(request, [message])
-    services.download(request.user, [message], request=request)
+    services.download(_actor(request), [message], request=request)
     response = FileResponse(
         payloads.open_stream(message.payload),
         as_attachment=True,
@@ -195,12 +202,13 @@ def download_many(request):
             request, _("Kies ten hoogste %(n)d berichten per download.") % {"n": MAX_SELECTION}
         )
     messages = [
-        selectors.message_or_404(request.user, pk, "exchange.download") for pk in dict.fromkeys(ids)
+        selectors.message_or_404(_actor(request), pk, "exchange.download")
+        for pk in dict.fromkeys(ids)
     ]
     removed = [m for m in messages if not m.payload_available]
     if removed:
         return _gone(request, removed)
-    services.download(request.user, messages, as_zip=True, request=request)
+    services.download(_actor(request), messages, as_zip=True, request=request)
     # Closed by FileResponse when the response is done.
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -246,14 +254,14 @@ def upload(request):
             status=400 if request.method == "POST" else 200,
         )
     product = form.cleaned_data["product"]
-    rules.require(request.user, "exchange.use", product)
+    rules.require(_actor(request), "exchange.use", product)
     upload_file = form.cleaned_data["bestand"]
     data = upload_file.read(size_check.max_bytes() + 1)
     filename = upload_file.name or "bestand.xml"
     organisation = request.user.organisation
     action = request.POST.get("actie", "aanbieden")
     if action in ("controleren", "rapport"):
-        checked = services.check_offer(request.user, organisation, product, filename, data)
+        checked = services.check_offer(_actor(request), organisation, product, filename, data)
         if action == "rapport":
             return _report_download(checked)
         results = [
@@ -271,7 +279,7 @@ def upload(request):
             {"results": results, "checked_only": True, "product": PRODUCTS[product]},
         )
     outcomes = services.offer(
-        request.user,
+        _actor(request),
         organisation,
         product,
         filename,
@@ -339,14 +347,14 @@ def refusals(request):
     return render(
         request,
         "exchange/refusals.html",
-        {"page": selectors.refusals(request.user, request.GET.get("pagina"))},
+        {"page": selectors.refusals(_actor(request), request.GET.get("pagina"))},
     )
 
 
 @login_required
 @never_cache
 def refusal(request, refusal: int):
-    found = selectors.refusal_or_404(request.user, refusal)
+    found = selectors.refusal_or_404(_actor(request), refusal)
     return render(
         request,
         "exchange/refusal.html",
@@ -357,7 +365,7 @@ def refusal(request, refusal: int):
 @login_required
 @never_cache
 def refusal_report(request, refusal: int):
-    found = selectors.refusal_or_404(request.user, refusal)
+    found = selectors.refusal_or_404(_actor(request), refusal)
     body = validation_report(
         [Finding.from_dict(f) for f in found.findings],
         filename=found.filename,

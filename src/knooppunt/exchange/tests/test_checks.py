@@ -349,3 +349,15 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_a_large_file_is_validated_beside_the_other_checks(world, monkeypatch):
+    """Above PARALLEL_FROM the XSD runs in a thread of its own: its findings still come first,
+    with the header's and the rules' after them."""
+    monkeypatch.setattr("knooppunt.exchange.validation.pipeline.PARALLEL_FROM", 10)
+    data = (
+        jw301(afzender="0999")
+        .replace(b"<jw301:Geslacht>1</jw301:Geslacht>", b"<jw301:Geslacht>7</jw301:Geslacht>", 1)
+        .replace(b"999900006", b"123456789")
+    )
+    assert codes(world, data) == [["XSD", "KP010", "BSN"]]
