@@ -144,8 +144,8 @@ def _section(speed, memory, inbox, messages) -> str:
         "Uploads per second through the webservice against ping: measured once the webservice "
         "(issue 14) is merged and `POST /api/v1/berichten` exists.",
         "",
-        "Reproduce: `python -m bench exchange`; `BENCH_EXCHANGE_MESSAGES=20000 BENCH_EXCHANGE_MB=4` "
-        "for a quick run.",
+        "Reproduce: `python -m bench exchange`; "
+        "`BENCH_EXCHANGE_MESSAGES=20000 BENCH_EXCHANGE_MB=4` for a quick run.",
     ]
     return "\n".join(lines)
 
