@@ -35,7 +35,7 @@ def line_pairs(path: Path) -> tuple[tuple[str, str], ...]:
         for element in complex_type.iter(f"{XS}element"):
             if element.get("maxOccurs") == "unbounded" and element.get("name"):
                 repeated.setdefault(name, []).append(element.get("name"))
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for element in document.iter(f"{XS}element"):
         type_name = (element.get("type") or "").rpartition(":")[2]
         if element.get("name") and type_name in repeated:
