@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from knooppunt.access.models import Product
 from knooppunt.exchange import samples
 from knooppunt.exchange.standards import schemas
 from knooppunt.organisations.models import OrganisationType
+from knooppunt.products.models import NotificationAddress
 from knooppunt.testing.factories import OrganisationFactory, UserFactory, grant
 
 GEMEENTE, AANBIEDER = "0384", "42420001"
@@ -56,6 +58,12 @@ def world(db) -> World:
         agb_code=AANBIEDER,
         email="berichten@aanbieder.example",
     )
+    for organisation, email in ((gemeente, gemeente.email), (aanbieder, aanbieder.email)):
+        for product in Product.objects.filter(code__in=["iwmo", "ijw"]):
+            # The product's "Meldingen" (products app): where its notifications go.
+            NotificationAddress.objects.create(
+                organisation=organisation, product=product, email=email
+            )
     return World(gemeente, aanbieder, gebruiker(gemeente), gebruiker(aanbieder))
 
 
