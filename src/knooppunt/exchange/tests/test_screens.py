@@ -202,3 +202,9 @@ class TestExchangeScreens(ScreenAccessContract):
 def test_the_walk_finds_every_screen():
     names = {s.viewname for s in screens("exchange")}
     assert {"exchange:inbox", "exchange:outbox", "exchange:detail", "exchange:download"} <= names
+
+
+def test_the_dashboard_tile_counts_the_waiting_messages(client, world):
+    _send(world, "T1")
+    client.force_login(world.a_user)
+    assert "1 bericht wacht op ophalen" in body(client.get(reverse("core:welcome")))
