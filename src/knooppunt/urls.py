@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("knooppunt.api.urls")),
     path("webservice/", include("knooppunt.api.guide")),
     path("aanmelden/", include("knooppunt.aanmelding.urls")),
+    path("berichten/", include("knooppunt.exchange.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

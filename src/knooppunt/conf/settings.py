@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Berichtenverkeer iWmo/iJw (SPEC 7.1).
+    "knooppunt.exchange",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +259,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Message payloads (knooppunt.exchange): through Django's storage API, never at a public URL;
+# they are served by an authorised view only. The filesystem by default; S3-compatible storage
+# through django-storages (`storages.backends.s3.S3Storage`, needs boto3), see the README.
+_EXCHANGE_BACKEND = config(
+    "KNOOPPUNT_EXCHANGE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+if _EXCHANGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    _EXCHANGE_OPTIONS: dict = {
+        "location": config("KNOOPPUNT_EXCHANGE_STORAGE_DIR", str(VAR_DIR / "berichten")),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    }
+else:
+    _EXCHANGE_OPTIONS = {
+        "bucket_name": config("KNOOPPUNT_EXCHANGE_S3_BUCKET", ""),
+        "endpoint_url": config("KNOOPPUNT_EXCHANGE_S3_ENDPOINT_URL", None),
+        "region_name": config("KNOOPPUNT_EXCHANGE_S3_REGION", None),
+        "access_key": config("KNOOPPUNT_EXCHANGE_S3_ACCESS_KEY", None),
+        "secret_key": config("KNOOPPUNT_EXCHANGE_S3_SECRET_KEY", None),
+        "location": config("KNOOPPUNT_EXCHANGE_S3_PREFIX", "berichten"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+STORAGES["exchange"] = {"BACKEND": _EXCHANGE_BACKEND, "OPTIONS": _EXCHANGE_OPTIONS}
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps, no collectstatic step
 
 # Mail: any Django backend; `make run` and the tests use the file backend (one file per message).
@@ -396,6 +424,28 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {},
 }
+# Berichtenverkeer iWmo/iJw (knooppunt.exchange, SPEC 7.1). Schema sets per release: folders
+# `iwmo-3.2/`, `ijw-3.3/`, ... in these directories; empty: the package's own 3.2 copy.
+KNOOPPUNT_ISTANDAARDEN_DIRS = config("KNOOPPUNT_ISTANDAARDEN_DIRS", [], split=True)
+# 25 MB per file, as VECOZO and the GGk; a ZIP holds at most 100 files and unpacks to at most
+# KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES (a ZIP bomb is refused before it fills memory).
+KNOOPPUNT_EXCHANGE_MAX_FILE_BYTES = config(
+    "KNOOPPUNT_EXCHANGE_MAX_FILE_BYTES", 25 * 1024 * 1024, cast=int
+)
+KNOOPPUNT_EXCHANGE_ZIP_MAX_FILES = config("KNOOPPUNT_EXCHANGE_ZIP_MAX_FILES", 100, cast=int)
+KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES = config(
+    "KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES", 100 * 1024 * 1024, cast=int
+)
+# At most one notification mail per address per this many minutes; the rest is bundled.
+KNOOPPUNT_EXCHANGE_NOTIFY_MINUTES = config("KNOOPPUNT_EXCHANGE_NOTIFY_MINUTES", 15, cast=int)
+# Retention (README): the payload 60 days after it was retrieved (VECOZO keeps 2 months) or 90
+# days after it arrived when never retrieved; the metadata 2 years; refused files' lists 90 days.
+KNOOPPUNT_EXCHANGE_PAYLOAD_DAYS = config("KNOOPPUNT_EXCHANGE_PAYLOAD_DAYS", 60, cast=int)
+KNOOPPUNT_EXCHANGE_UNRETRIEVED_DAYS = config("KNOOPPUNT_EXCHANGE_UNRETRIEVED_DAYS", 90, cast=int)
+KNOOPPUNT_EXCHANGE_METADATA_DAYS = config("KNOOPPUNT_EXCHANGE_METADATA_DAYS", 730, cast=int)
+KNOOPPUNT_EXCHANGE_REFUSAL_DAYS = config("KNOOPPUNT_EXCHANGE_REFUSAL_DAYS", 90, cast=int)
+# Payloads without a message row older than this are removed by the sweep (a crash mid-upload).
+KNOOPPUNT_EXCHANGE_ORPHAN_MINUTES = config("KNOOPPUNT_EXCHANGE_ORPHAN_MINUTES", 60, cast=int)
 
 LOGGING = {
     "version": 1,
