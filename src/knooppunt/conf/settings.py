@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
+    "knooppunt.aanvragen",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments of Wlz-aanvragen: a folder no URL serves (aanvragen.opslag); any storage backend.
+STORAGES["bijlagen"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": config("KNOOPPUNT_BIJLAGEN_DIR", str(VAR_DIR / "bijlagen"))},
+}
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps, no collectstatic step
 
 # Mail: any Django backend; `make run` and the tests use the file backend (one file per message).
@@ -290,6 +296,18 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 # core.W002). The login code is stored as an HMAC with its own key.
 KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
 KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+
+# Wlz-aanvragen (SPEC 7.3): attachments of at most 10 MB, 10 per application; a PDF may unpack
+# to at most this many MB (a bigger one is a bomb); client data and attachments are removed this
+# many days after the decision or withdrawal. The client's BSN is found by its HMAC under
+# KNOOPPUNT_BSN_KEY (changing it makes stored applications unfindable by BSN).
+KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB = config("KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB", 10, cast=int)
+KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN = config("KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN", 10, cast=int)
+KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB = config(
+    "KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB", 300, cast=int
+)
+KNOOPPUNT_AANVRAGEN_RETENTION_DAYS = config("KNOOPPUNT_AANVRAGEN_RETENTION_DAYS", 90, cast=int)
+KNOOPPUNT_BSN_KEY = config("KNOOPPUNT_BSN_KEY", SECRET_KEY)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)

@@ -163,8 +163,10 @@ def _reference_data(request):
     if not transactional and marker is None and "db" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from knooppunt.aanvragen.catalogue import ensure_catalogue as ensure_checklist
     from knooppunt.access.catalogue import ensure_catalogue
     from knooppunt.access.models import Product
 
     if not Product.objects.exists():
         ensure_catalogue()
+        ensure_checklist()
