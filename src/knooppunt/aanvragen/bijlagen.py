@@ -209,6 +209,8 @@ def _check_structure(naam: str, pdf: pikepdf.Pdf) -> None:
     objects = pdf.objects
     if len(objects) > MAX_PDF_OBJECTS or len(pdf.pages) > MAX_PDF_PAGES:
         raise _bomb(naam)
+    if len(pdf.pages) == 0:
+        raise _Refused(_broken(naam))
     budget = [settings.KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB * 1024 * 1024]
     _walk(naam, pdf.Root, 0)
     _walk(naam, pdf.trailer, 0)

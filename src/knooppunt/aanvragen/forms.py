@@ -82,6 +82,7 @@ class AanvraagForm(forms.Form):
         choices=Ondertekenaar.choices,
         widget=forms.RadioSelect,
         initial=Ondertekenaar.CLIENT,
+        required=False,
     )
     vertegenwoordiger_naam = forms.CharField(
         label=_("Naam van de vertegenwoordiger"), required=False, max_length=200
@@ -97,6 +98,7 @@ class AanvraagForm(forms.Form):
         choices=Ondertekening.choices,
         widget=forms.RadioSelect,
         initial=Ondertekening.WACHT,
+        required=False,
     )
     aanmelder_functie = forms.CharField(label=_("Uw functie"), required=False, max_length=100)
     aanmelder_telefoon = forms.CharField(

@@ -49,27 +49,6 @@ def _own(request, pk: int) -> Aanvraag:
     return aanvraag
 
 
-def _too_large(request) -> HttpResponse | None:
-    """Refuse a body larger than the attachments may be, before Django reads any of it."""
-    per_file = settings.KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB * 1024 * 1024
-    limit = settings.KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN * per_file + 1024 * 1024
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length <= limit:
-        return None
-    return render(
-        request,
-        "aanvragen/te_groot.html",
-        {
-            "mb": settings.KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB,
-            "max": settings.KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN,
-        },
-        status=413,
-    )
-
-
 def _uploads(request) -> list[Upload]:
     """The files of the form: inputs named "bijlage_<code of the attachment kind>"."""
     found: list[Upload] = []
@@ -214,10 +193,6 @@ def aanvraag_new(request):
             {"form": kies, "organisation": organisation},
             status=400 if request.method == "POST" else 200,
         )
-    if request.method == "POST" and "aanvraag" in request.POST:
-        too_large = _too_large(request)
-        if too_large:
-            return too_large
     initial = {"aanmelder_telefoon": request.user.telefoonnummer}
     form = AanvraagForm(
         request.POST if "aanvraag" in request.POST else None, soort=soort, initial=initial
@@ -254,9 +229,6 @@ def aanvraag_edit(request, pk: int):
         messages.error(request, _("Alleen een concept kan worden gewijzigd."))
         return redirect("aanvragen:detail", aanvraag.pk)
     if request.method == "POST":
-        too_large = _too_large(request)
-        if too_large:
-            return too_large
         form = AanvraagForm(request.POST, soort=aanvraag.soort)
         if form.is_valid():
             try:
@@ -370,7 +342,7 @@ def aanvraag_delete(request, pk: int):
 @never_cache
 def aanvraag_withdraw(request, pk: int):
     aanvraag = _own(request, pk)
-    form = RedenForm(request.POST or None)
+    form = RedenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(request.user, aanvraag, form.cleaned_data["reden"], request=request)
@@ -392,28 +364,24 @@ def aanvraag_withdraw(request, pk: int):
 def aanvraag_supplement(request, pk: int):
     """Opgeschort: add what the CIZ asked for; when it is all there the application resumes."""
     aanvraag = _own(request, pk)
-    form = AanvullenForm(request.POST or None)
-    if request.method == "POST":
-        too_large = _too_large(request)
-        if too_large:
-            return too_large
-        if form.is_valid():
-            try:
-                services.supplement(
-                    request.user,
-                    aanvraag,
-                    _uploads(request),
-                    form.cleaned_data["opmerking"],
-                    request=request,
-                )
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Dank u, de aanvulling is ontvangen. De behandeling gaat verder."),
-                )
-                return redirect("aanvragen:detail", aanvraag.pk)
+    form = AanvullenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supplement(
+                request.user,
+                aanvraag,
+                _uploads(request),
+                form.cleaned_data["opmerking"],
+                request=request,
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Dank u, de aanvulling is ontvangen. De behandeling gaat verder."),
+            )
+            return redirect("aanvragen:detail", aanvraag.pk)
     codes = aanvraag.opschorting_nodig or []
     kinds = {k.code: k for k in BijlageSoort.objects.all()}
     inputs = []

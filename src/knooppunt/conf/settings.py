@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Innermost, so that it sees a view's exception first: a login code that could not be sent.
     "knooppunt.core.middleware.DeliveryFailureMiddleware",
+    # Before any view reads the body (the CSRF check does): Wlz-aanvragen's upload limit.
+    "knooppunt.aanvragen.middleware.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "knooppunt.urls"
