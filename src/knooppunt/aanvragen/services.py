@@ -72,6 +72,7 @@ _TEXT_LIMITS = {
     "vertegenwoordiger_relatie": 100,
     "aanmelder_functie": 100,
     "aanmelder_telefoon": 20,
+    "aanmelder_naam": 200,  # the webservice's aanmelder; on screen the logged-in user
 }
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
 _EARLIEST_BIRTH = datetime.date(1900, 1, 1)
@@ -401,7 +402,9 @@ def create_draft(
         soort=soort,
         status=Status.CONCEPT,
         aanmelder=user,
-        aanmelder_naam=(user.get_full_name() if user is not None else principal.name)[:200],
+        aanmelder_naam=(
+            user.get_full_name() if user is not None else clean["aanmelder_naam"] or principal.name
+        )[:200],
         created_at=now,
         updated_at=now,
     )
@@ -513,9 +516,13 @@ def create_and_submit(
     actor: Actor, soort: str, data: dict, uploads: Iterable[Upload] = (), *, request=None
 ) -> Aanvraag:
     """The webservice's POST: a new application submitted in one step, or nothing at all
-    (Onvolledig / ValidationError roll the concept back)."""
+    (Onvolledig / ValidationError roll the concept back, and its files are removed)."""
     aanvraag = create_draft(actor, soort, data, uploads, request=request)
-    return submit(actor, aanvraag, request=request)
+    try:
+        return submit(actor, aanvraag, request=request)
+    except BaseException:
+        _remove_files(list(aanvraag.bijlagen.values_list("opslagnaam", flat=True)))
+        raise
 
 
 @service(rule="aanvragen.change", audit=("aanvragen.withdrawn",))
