@@ -94,7 +94,7 @@ class Endpoint:
     def url(self, ids: dict, *, placeholder: bool = False) -> str:
         missing = [p for p in self.params if p not in ids]
         if missing and placeholder:
-            ids = {**{p: PLACEHOLDER_ID for p in missing}, **ids}
+            ids = {**dict.fromkeys(missing, PLACEHOLDER_ID), **ids}
         elif missing:
             raise AssertionError(
                 f"The access contract has no id for {missing} of {self.viewname}: add this "
