@@ -200,7 +200,7 @@ class AanvraagAdmin(OperatorAdmin):
     def _page(self, request, aanvraag: Aanvraag, bound: tuple[str, object] | None = None):
         forms = []
         for key, (form_class, label, statuses) in ACTIONS.items():
-            if aanvraag.status not in statuses:
+            if aanvraag.status not in statuses and not (bound and bound[0] == key):
                 continue
             form = bound[1] if bound and bound[0] == key else form_class(prefix=key)
             forms.append({"key": key, "label": label, "form": form})
