@@ -2,7 +2,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings as django_settings
 
 from knooppunt.aanvragen import services
 from knooppunt.aanvragen.models import Ondertekening
@@ -14,18 +13,6 @@ from . import files
 
 BSN = "111222333"  # passes the 11-proef
 OTHER_BSN = "123456782"
-
-
-@pytest.fixture(autouse=True)
-def _bijlagen_storage(settings, tmp_path):
-    """Attachment files under this test's own folder."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "bijlagen": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "bijlagen")},
-        },
-    }
 
 
 def zorgaanbieder(naam="Zorggroep Eigen", profile=Profile.VOLLEDIG, **kwargs):

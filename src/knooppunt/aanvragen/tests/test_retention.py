@@ -33,9 +33,7 @@ def _files(settings) -> list[pathlib.Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-def test_after_the_retention_period_attachments_and_client_data_are_gone(
-    world, settings, client
-):
+def test_after_the_retention_period_attachments_and_client_data_are_gone(world, settings, client):
     settings.KNOOPPUNT_AANVRAGEN_RETENTION_DAYS = 30
     with time_machine.travel(START, tick=False) as traveller:
         aanvraag = _decided(world)
