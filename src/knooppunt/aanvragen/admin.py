@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +96,7 @@ def _run(action: str, request, aanvraag: Aanvraag, data: dict):
 @admin.register(Aanvraag, site=operator_site)
 class AanvraagAdmin(OperatorAdmin):
     list_display = (
-        "nummer_link",
+        "nummer",
         "organisation",
         "soort",
         "status_kolom",
@@ -137,9 +137,8 @@ class AanvraagAdmin(OperatorAdmin):
         return queryset.filter(selectors.search_q(search_term)), False
 
     @admin.display(description=_("nummer"), ordering="id")
-    def nummer_link(self, obj):
-        url = reverse("operator:aanvragen_aanvraag_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.pk)
+    def nummer(self, obj):
+        return obj.pk  # the console links the first column to the application's page
 
     @admin.display(description=_("status"), ordering="status")
     def status_kolom(self, obj):

@@ -104,3 +104,14 @@ def submitted(user, soort="regulier", *, signed=True, **overrides):
         uploads_for(soort, signed=signed),
     )
     return services.submit(user, aanvraag)
+
+
+def meldingsadres(organisation, email: str) -> None:
+    """A notification address for Wlz-aanvragen ("Meldingen" of the products app)."""
+    from knooppunt.access.models import Product
+    from knooppunt.access.principals import COMMAND_LINE
+    from knooppunt.products.scope import ProductScope
+    from knooppunt.products.services import add_notification_address
+
+    scope = ProductScope(organisation, Product.objects.get(code="wlz-aanvragen"))
+    add_notification_address(COMMAND_LINE, scope, email)
