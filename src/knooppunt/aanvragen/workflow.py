@@ -33,36 +33,36 @@ class Step:
     name: str
     sources: tuple[str, ...]
     target: str | None  # None: back to the status before the suspension
-    label: Promise  # what the step is called in a refusal: "een besluit nemen"
+    label: Promise  # what the step is called in a refusal: "Een besluit nemen"
 
 
 STEPS = {
     step.name: step
     for step in [
-        Step("submit", (Status.CONCEPT,), Status.INGEDIEND, gettext_lazy("indienen")),
+        Step("submit", (Status.CONCEPT,), Status.INGEDIEND, gettext_lazy("Indienen")),
         Step(
             "confirm_receipt",
             (Status.INGEDIEND,),
             Status.ONTVANGEN,
-            gettext_lazy("de ontvangst bevestigen"),
+            gettext_lazy("De ontvangst bevestigen"),
         ),
         Step(
             "start_assessment",
             (Status.ONTVANGEN,),
             Status.IN_BEHANDELING,
-            gettext_lazy("in behandeling nemen"),
+            gettext_lazy("In behandeling nemen"),
         ),
         Step(
             "suspend",
             (Status.ONTVANGEN, Status.IN_BEHANDELING),
             Status.OPGESCHORT,
-            gettext_lazy("opschorten"),
+            gettext_lazy("Opschorten"),
         ),
-        Step("supplement", (Status.OPGESCHORT,), None, gettext_lazy("aanvullen")),
-        Step("decide", (Status.IN_BEHANDELING,), Status.BESLUIT, gettext_lazy("een besluit nemen")),
-        Step("withdraw", OPEN, Status.INGETROKKEN, gettext_lazy("intrekken")),
-        Step("edit", (Status.CONCEPT,), Status.CONCEPT, gettext_lazy("wijzigen")),
-        Step("delete", (Status.CONCEPT,), None, gettext_lazy("verwijderen")),
+        Step("supplement", (Status.OPGESCHORT,), None, gettext_lazy("Aanvullen")),
+        Step("decide", (Status.IN_BEHANDELING,), Status.BESLUIT, gettext_lazy("Een besluit nemen")),
+        Step("withdraw", OPEN, Status.INGETROKKEN, gettext_lazy("Intrekken")),
+        Step("edit", (Status.CONCEPT,), Status.CONCEPT, gettext_lazy("Wijzigen")),
+        Step("delete", (Status.CONCEPT,), None, gettext_lazy("Verwijderen")),
     ]
 }
 
@@ -79,12 +79,24 @@ def check(aanvraag: Aanvraag, step: str) -> str:
             _("Van deze aanvraag zijn de gegevens na de bewaartermijn verwijderd."), code="gone"
         )
     if aanvraag.status not in spec.sources:
-        allowed_from = ", ".join(str(Status(s).label) for s in spec.sources)
-        raise ValidationError(
-            _(
-                "Een aanvraag met de status %(status)s kunt u niet %(step)s. Dat kan alleen bij "
+        labels = [str(Status(s).label) for s in spec.sources]
+        if len(labels) == 1:
+            message = _(
+                "%(step)s kan niet bij een aanvraag met de status %(status)s; dat kan alleen bij "
                 "de status %(allowed)s."
             )
+            allowed_from = labels[0]
+        else:
+            message = _(
+                "%(step)s kan niet bij een aanvraag met de status %(status)s; dat kan alleen bij "
+                "de statussen %(allowed)s."
+            )
+            allowed_from = _("%(first)s of %(last)s") % {
+                "first": ", ".join(labels[:-1]),
+                "last": labels[-1],
+            }
+        raise ValidationError(
+            message
             % {
                 "status": aanvraag.get_status_display(),
                 "step": spec.label,

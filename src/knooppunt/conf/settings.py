@@ -394,7 +394,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "knooppunt.api.schema.add_conventions",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AanvraagStatusEnum": "knooppunt.aanvragen.models.Status",
+        "AanvraagsoortEnum": "knooppunt.aanvragen.soorten.Soort",
+    },
 }
 
 LOGGING = {

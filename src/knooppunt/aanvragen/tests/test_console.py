@@ -134,7 +134,10 @@ def test_refused_steps_and_bad_input_get_a_message_not_a_500(operator_client, wo
         {"besluit-uitkomst": "toegekend", "besluit-besluitdatum": "2026-01-01"},
     )
     assert response.status_code == 400
-    assert "kunt u niet een besluit nemen" in response.content.decode()
+    assert (
+        "Een besluit nemen kan niet bij een aanvraag met de status Ingediend"
+        in response.content.decode()
+    )
     response = operator_client.post(_action(aanvraag, "opschorten"), {"opschorten-reden": ""})
     assert response.status_code == 400
     assert "Vul de reden van opschorten in." in response.content.decode()
