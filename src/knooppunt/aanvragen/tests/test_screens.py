@@ -503,3 +503,13 @@ def test_uploads_count_towards_the_limit_on_screen(client, world, settings):
     assert response.status_code == 400
     assert "ten hoogste 1 bijlagen" in response.content.decode()
     assert Upload  # the service's own type, used by the other tests
+
+
+def test_the_screens_speak_english_when_chosen(client, world, settings):
+    aanvraag = submitted(world.user)
+    client.force_login(world.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("aanvragen:list")).content.decode()
+    assert "Applications" in page and "Decision deadline" in page
+    page = client.get(reverse("aanvragen:detail", args=[aanvraag.pk])).content.decode()
+    assert "Regular Wlz application" in page and "History of the application" in page
