@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_gives_both_care_providers_applications(capsys):
     call_command("seed_demo")
+    printed = capsys.readouterr().out
+    assert "rdijkstra" in printed and "ekok" in printed
     linde = Organisation.objects.get(naam="Zorggroep De Linde")
     berk = Organisation.objects.get(naam="Zorgcentrum De Berk")
     assert (linde.profile, berk.profile) == ("volledig", "basis")
