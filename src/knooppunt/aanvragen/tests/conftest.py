@@ -15,6 +15,14 @@ BSN = "111222333"  # passes the 11-proef
 OTHER_BSN = "123456782"
 
 
+@pytest.fixture(autouse=True)
+def _dutch(settings):
+    """The messages under test are the Dutch ones, whatever an earlier request activated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def zorgaanbieder(naam="Zorggroep Eigen", profile=Profile.VOLLEDIG, **kwargs):
     return OrganisationFactory(
         naam=naam,

@@ -506,10 +506,15 @@ def test_uploads_count_towards_the_limit_on_screen(client, world, settings):
 
 
 def test_the_screens_speak_english_when_chosen(client, world, settings):
+    from django.utils import translation
+
     aanvraag = submitted(world.user)
     client.force_login(world.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("aanvragen:list")).content.decode()
-    assert "Applications" in page and "Decision deadline" in page
-    page = client.get(reverse("aanvragen:detail", args=[aanvraag.pk])).content.decode()
-    assert "Regular Wlz application" in page and "History of the application" in page
+    try:
+        page = client.get(reverse("aanvragen:list")).content.decode()
+        assert "Applications" in page and "Decision deadline" in page
+        page = client.get(reverse("aanvragen:detail", args=[aanvraag.pk])).content.decode()
+        assert "Regular Wlz application" in page and "History of the application" in page
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request left English active
