@@ -244,6 +244,8 @@ def aanvraag_edit(request, pk: int):
             else:
                 return _after_save(request, aanvraag, request.POST.get("actie") == "indienen")
     else:
+        # The form shows the client's data: opening it is logged like the application's page.
+        services.record_opened(request.user, aanvraag, request=request)
         form = AanvraagForm(
             initial={name: getattr(aanvraag, name) for name in services.FIELDS},
             soort=aanvraag.soort,

@@ -518,3 +518,24 @@ def test_the_screens_speak_english_when_chosen(client, world, settings):
         assert "Regular Wlz application" in page and "History of the application" in page
     finally:
         translation.activate(settings.LANGUAGE_CODE)  # the request left English active
+
+
+def test_the_edit_form_is_logged_as_opening_too(client, world):
+    aanvraag = services.create_draft(world.user, "regulier", data())
+    client.force_login(world.user)
+    client.get(reverse("aanvragen:edit", args=[aanvraag.pk]))
+    assert AuditEvent.objects.filter(action="aanvragen.opened", object_id=str(aanvraag.pk)).exists()
+
+
+def test_the_welcome_tiles(client, world):
+    aanvraag = services.confirm_receipt(world.operator, submitted(world.user))
+    services.suspend(world.operator, aanvraag, "Brief", ["overig"])
+    services.create_draft(world.user, "regulier", data())
+    submitted(world.user)
+    client.force_login(world.user)
+    page = client.get(reverse("core:welcome")).content.decode()
+    assert "1 aanvraag wacht op uw aanvulling" in page and "1 concept" in page
+    client.force_login(world.operator)
+    page = client.get(reverse("core:welcome")).content.decode()
+    assert "Wlz-aanvragen: werkvoorraad" in page
+    assert "1 nieuwe aanvraag (ontvangst bevestigen)" in page and "1 opgeschort" in page
