@@ -10,6 +10,7 @@ urlpatterns = [
     path("gebruikers/logboek/", include("knooppunt.audit.urls")),
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
+    path("aanvragen/", include("knooppunt.aanvragen.urls")),
     path("productinstellingen/", include("knooppunt.products.urls")),
     path("api/v1/", include("knooppunt.api.urls")),
     path("webservice/", include("knooppunt.api.guide")),
