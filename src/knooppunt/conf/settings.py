@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
+    "knooppunt.registertoets",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,16 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 # core.W002). The login code is stored as an HMAC with its own key.
 KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
 KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+
+# Wlz-Registertoets (SPEC 7.2): the BSNs of the register and of the lookup log are found by an
+# HMAC under this key (never change it once a register is loaded; check registertoets.W001) and
+# encrypted under KNOOPPUNT_FIELD_KEYS. Lookups are kept 5 years; a bulk check's result until
+# it is downloaded, at most this many hours.
+KNOOPPUNT_BSN_KEY = config("KNOOPPUNT_BSN_KEY", SECRET_KEY)
+KNOOPPUNT_REGISTERTOETS_LOG_DAYS = config("KNOOPPUNT_REGISTERTOETS_LOG_DAYS", 1827, cast=int)
+KNOOPPUNT_REGISTERTOETS_RESULT_HOURS = config(
+    "KNOOPPUNT_REGISTERTOETS_RESULT_HOURS", 24, cast=int
+)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
