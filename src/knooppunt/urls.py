@@ -9,6 +9,7 @@ urlpatterns = [
     path("eherkenning/", include("knooppunt.eherkenning.urls")),
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
+    path("wlz-registertoets/", include("knooppunt.registertoets.urls")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

@@ -159,7 +159,7 @@ def answer_bulk_chunk(actor: Actor, bulk: BulkCheck, seq: int, lines: Sequence[s
         nothing_changed()  # a job that ran twice: this piece is done
         return 0
     entries, out = [], io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
     ja = 0
     for line in lines:
         bsn, birth_text = line.split(",")
@@ -210,7 +210,7 @@ def download_bulk(actor: Actor, bulk: BulkCheck, *, request=None) -> str:
     if not locked.downloadable():
         raise ResultGone
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(RESULT_HEADER)
+    csv.writer(out, delimiter=";", lineterminator="\n").writerow(RESULT_HEADER)
     for chunk in locked.chunks.order_by("seq"):
         out.write(chunk.data)
     locked.chunks.all().delete()
