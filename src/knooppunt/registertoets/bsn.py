@@ -17,11 +17,11 @@ _DIGITS = frozenset("0123456789")
 
 def is_valid(value: str) -> bool:
     """Nine digits that pass the 11-proef (the weighted sum with -1 for the last digit is a
-    multiple of 11, and not 0)."""
+    multiple of 11), and not all zeros."""
     if len(value) != 9 or not _DIGITS.issuperset(value):
         return False
     total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, value, strict=True))
-    return total % 11 == 0 and total != 0
+    return total % 11 == 0 and value != "000000000"
 
 
 def normalise(value: str) -> str:

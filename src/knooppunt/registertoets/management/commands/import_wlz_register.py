@@ -58,7 +58,8 @@ class Command(OperatorCommand):
         def on_error(line: int, message: str) -> None:
             nonlocal errors
             errors += 1
-            tqdm.write(f"regel {line}: {message}", file=sys.stderr)
+            with tqdm.external_write_mode(file=sys.stderr):
+                self.stderr.write(f"regel {line}: {message}")
 
         def on_progress(bytes_read: int, rows: int) -> None:
             bar.update(bytes_read - bar.n)
