@@ -90,6 +90,11 @@ class BulkForm(forms.Form):
     bestand = forms.FileField(
         label=gettext_lazy("Bestand (CSV)"),
         required=False,
+        error_messages={
+            "empty": gettext_lazy(
+                "Het bestand is leeg: de eerste regel moet bsn,geboortedatum zijn."
+            )
+        },
         help_text=gettext_lazy(
             "Eerste regel <code>bsn,geboortedatum</code>, daarna één cliënt per regel; datums als "
             "JJJJ-MM-DD, komma of puntkomma als scheidingsteken; ten hoogste 10.000 regels."

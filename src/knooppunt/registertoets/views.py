@@ -48,6 +48,8 @@ def raadplegen(request):
             )
         except ValidationError as exc:
             show_errors(form, exc)
+        else:
+            form = RaadplegenForm()  # the next question starts empty: no BSN left on the page
     return render(
         request,
         "registertoets/raadplegen.html",

@@ -20,7 +20,11 @@ D = datetime.date
 REDEN = "samenloop-wmo"
 
 
-def ask(user, bsn="111222333", geboortedatum=D(1938, 4, 12), peildatum=D(2026, 6, 1), **kw):
+BORN = D(1938, 4, 12)
+PEIL = D(2026, 6, 1)
+
+
+def ask(user, bsn="111222333", geboortedatum=BORN, peildatum=PEIL, **kw):
     return services.raadplegen(
         user, bsn=bsn, geboortedatum=geboortedatum, reden=REDEN, peildatum=peildatum, **kw
     )
