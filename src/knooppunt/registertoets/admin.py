@@ -86,7 +86,7 @@ class RegisterImportAdmin(OperatorAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         register_import = self.get_object(request, object_id)
         if register_import is None or not self.has_view_permission(request, register_import):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            raise Http404
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import van het Wlz-register (%(id)s)") % {"id": register_import.pk},

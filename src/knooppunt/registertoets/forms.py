@@ -71,7 +71,7 @@ class RaadplegenForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         try:
             data["vraag"] = lookup.check(
                 data.get("bsn", ""),

@@ -152,7 +152,7 @@ def valid_indications(client_id: int, day: datetime.date) -> tuple[GeldigeIndica
         )
         .filter(Q(indicatie__einddatum__isnull=True) | Q(indicatie__einddatum__gte=day))
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=day))
-        .exclude(zzp_id=Zorgzwaartepakket.PARTNERVERBLIJF)
+        .exclude(zzp__code=Zorgzwaartepakket.PARTNERVERBLIJF)
         .order_by("indicatie__ingangsdatum", "indicatie_id", "zzp_id")
         .values_list(
             "indicatie_id",
@@ -162,11 +162,11 @@ def valid_indications(client_id: int, day: datetime.date) -> tuple[GeldigeIndica
             "indicatie__afgiftedatum",
         )
     )
-    names = codes.descriptions()
+    names: dict[str, str] = codes.descriptions()
     grouped: dict[int, list] = {}
     for indicatie_id, code, start, end, issued in profiles:
         entry = grouped.setdefault(indicatie_id, [[], start, end, issued])
-        entry[0].append((code, names.get(code, "")))
+        entry[0].append((str(code), names.get(str(code), "")))
     return tuple(
         GeldigeIndicatie(tuple(p), start, end, issued) for p, start, end, issued in grouped.values()
     )

@@ -17,7 +17,7 @@ from .models import BulkCheck, Raadpleging, Uitkomst
 def own_bulk_checks(actor: Actor, limit: int = 20) -> list[BulkCheck]:
     """The actor's own bulk checks, newest first (another user's are never listed)."""
     principal = as_principal(actor)
-    if not rules.can(principal, "registertoets.bulk"):
+    if not rules.can(principal, "registertoets.bulk") or principal.organisation_id is None:
         return []
     return list(
         BulkCheck.objects.filter(
@@ -54,4 +54,4 @@ def counts_per_user_per_month(organisation, *, months: int = 12) -> list[dict]:
         )
         .order_by("-maand", "-aantal", "actor_username")
     )
-    return list(rows)
+    return [dict(r) for r in rows]

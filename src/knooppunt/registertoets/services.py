@@ -98,6 +98,7 @@ def submit_bulk(
     if not reden:
         raise ValidationError({"reden": [_("Kies de reden van de raadpleging.")]})
     user = principal.user
+    assert principal.organisation_id is not None  # the rule: a Gebruiker of an organisation
     bulk = BulkCheck.objects.create(
         organisation_id=principal.organisation_id,
         created_by=user,
