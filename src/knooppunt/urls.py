@@ -10,6 +10,9 @@ urlpatterns = [
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
     path("wlz-registertoets/", include("knooppunt.registertoets.urls")),
+    path("productinstellingen/", include("knooppunt.products.urls")),
+    path("api/v1/", include("knooppunt.api.urls")),
+    path("webservice/", include("knooppunt.api.guide")),
     path("taal/", set_language, name="set_language"),
     path("operator/", operator_site.urls),
 ]

@@ -46,10 +46,21 @@ INSTALLED_APPS = [
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
+    "knooppunt.products",
+    # The webservice (docs/decisions.md): REST on djangorestframework, OpenAPI by
+    # drf-spectacular, Swagger UI from our own static files (drf-spectacular-sidecar). The api
+    # app comes first: its Dutch catalogue keeps Django's wording for the messages DRF's own
+    # Dutch catalogue words differently ("Dit veld is verplicht.").
+    "knooppunt.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "knooppunt.registertoets",
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ every answer is problem details with the trace headers (knooppunt.api).
+    "knooppunt.api.middleware.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -307,8 +318,73 @@ KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 KNOOPPUNT_STRICT_DOORS = config("KNOOPPUNT_STRICT_DOORS", False, cast=bool)
 # Refused requests in the audit trail: at most this many per actor (or address) per minute.
 KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE = config("KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE", 20, cast=int)
-# Events are chained right after their commit; `verify_audit` reports any left unchained longer.
+# Events are chained by the job worker's sealer every KNOOPPUNT_AUDIT_SEAL_INTERVAL seconds (and
+# by the request itself after its commit when KNOOPPUNT_AUDIT_SEAL_ON_COMMIT is on);
+# `verify_audit` reports any left unchained longer than KNOOPPUNT_AUDIT_SEAL_SECONDS.
+KNOOPPUNT_AUDIT_SEAL_INTERVAL = config("KNOOPPUNT_AUDIT_SEAL_INTERVAL", 1.0, cast=float)
+KNOOPPUNT_AUDIT_SEAL_ON_COMMIT = config("KNOOPPUNT_AUDIT_SEAL_ON_COMMIT", False, cast=bool)
 KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
+
+# The webservice under /api/v1/ (knooppunt.api, README "Webservice"). Credentials are made on the
+# "Productinstellingen" tab; every call counts against its credential's limit: this many calls
+# per window (sliding), or the credential's own limit set by the operator. The counters are in the
+# database (table api_ratecounter), or in Redis when KNOOPPUNT_REDIS_URL is set; never in a
+# process's memory, so every app process counts the same calls.
+KNOOPPUNT_API_PREFIX = "/api/"
+KNOOPPUNT_API_RATE_LIMIT = config("KNOOPPUNT_API_RATE_LIMIT", 600, cast=int)
+KNOOPPUNT_API_RATE_WINDOW_SECONDS = config("KNOOPPUNT_API_RATE_WINDOW_SECONDS", 60, cast=int)
+# Limits of endpoints that count in a scope of their own (ApiView.throttle_scope): "scope=n,...".
+KNOOPPUNT_API_RATE_LIMITS = {
+    name.strip(): int(value)
+    for name, _sep, value in (
+        item.partition("=") for item in config("KNOOPPUNT_API_RATE_LIMITS", [], split=True)
+    )
+    if name.strip() and value.strip().isdigit()
+}
+KNOOPPUNT_REDIS_URL = config("KNOOPPUNT_REDIS_URL", "")
+# The largest request body an endpoint takes unless it says otherwise (413 above it).
+KNOOPPUNT_API_MAX_BODY_BYTES = config("KNOOPPUNT_API_MAX_BODY_BYTES", 1024 * 1024, cast=int)
+# How long a key keeps working after "Vernieuwen" unless the Productbeheerder chooses otherwise.
+KNOOPPUNT_API_ROTATION_GRACE_HOURS = config("KNOOPPUNT_API_ROTATION_GRACE_HOURS", 24, cast=int)
+# The integrators' guide, shown at /webservice/handleiding/ and linked from the tab.
+KNOOPPUNT_API_GUIDE = config("KNOOPPUNT_API_GUIDE", str(BASE_DIR / "docs" / "webservice.md"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knooppunt.api.authentication.CredentialAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["knooppunt.api.permissions.RuleRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["knooppunt.api.throttling.CredentialRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "knooppunt.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "knooppunt.api.authentication.anonymous",
+    "UNAUTHENTICATED_TOKEN": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Knooppunt webservice",
+    "DESCRIPTION": (
+        "De webservice van Knooppunt voor systeem-tot-systeemgebruik van de producten. Elke "
+        "aanroep stuurt de sleutel van een webservice-koppeling mee (`Authorization: Bearer "
+        "<sleutel>`); de productbeheerder maakt die aan op het tabblad Productinstellingen. "
+        "Fouten zijn problem details (RFC 9457, `application/problem+json`). De handleiding "
+        f"voor integratoren staat op {KNOOPPUNT_BASE_URL}/webservice/handleiding/."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "knooppunt.api.schema.add_conventions",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 LOGGING = {
     "version": 1,
@@ -316,5 +392,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "WARNING")},
     # Failed logins are in the audit trail; axes' own warning per failure would only repeat them.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # Every seal of the audit chain: its last number and hash, for a log kept outside the
+        # database (docs/decisions.md, "An audit trail that does not serialise its writers").
+        "knooppunt.audit.checkpoints": {
+            "level": config("KNOOPPUNT_AUDIT_CHECKPOINT_LOG_LEVEL", "INFO"),
+        },
+    },
 }
