@@ -107,21 +107,21 @@ class RaadplegingenView(ApiView):
             request=request._request,
         )
         body = {
-            "wlz_indicatie": antwoord.uitkomst,
-            "peildatum": antwoord.vraag.peildatum,
+            "wlz_indicatie": str(antwoord.uitkomst),
+            "peildatum": antwoord.vraag.peildatum.isoformat(),
             "indicaties": [
                 {
                     "zorgprofielen": [
                         {"code": code, "omschrijving": name} for code, name in ind.zorgprofielen
                     ],
-                    "ingangsdatum": ind.ingangsdatum,
-                    "einddatum": ind.einddatum,
-                    "afgiftedatum": ind.afgiftedatum,
+                    "ingangsdatum": ind.ingangsdatum.isoformat(),
+                    "einddatum": ind.einddatum.isoformat() if ind.einddatum else None,
+                    "afgiftedatum": ind.afgiftedatum.isoformat(),
                 }
                 for ind in antwoord.indicaties
             ],
         }
-        return Response(AntwoordSerializer(body).data, status=status.HTTP_200_OK)
+        return Response(body, status=status.HTTP_200_OK)  # the shape of AntwoordSerializer
 
 
 register(

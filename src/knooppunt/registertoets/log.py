@@ -18,13 +18,16 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from knooppunt.access.principals import Principal
 from knooppunt.audit.models import AuditEvent
 from knooppunt.audit.services import record
+from knooppunt.core import sql
 
 from .models import Raadpleging
 
@@ -110,7 +113,7 @@ def write(
         row.mac = row_mac(row, entry.bsn)
         rows.append(row)
     if len(rows) == 1:
-        rows[0].save(force_insert=True)
+        _insert(rows[0])  # every lookup: plain SQL, as the audit trail's own insert
     else:
         Raadpleging.objects.bulk_create(rows, batch_size=1000)
     details: dict = {
@@ -126,6 +129,22 @@ def write(
         details["ja"] = sum(1 for r in rows if r.uitkomst == "ja")
     record(ACTION, actor=principal, request=request, organisation=organisation_id, details=details)
     return rows
+
+
+_FIELDS = [f for f in Raadpleging._meta.concrete_fields if f.name != "id"]
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in _FIELDS)
+    marks = ", ".join(["%s"] * len(_FIELDS))
+    return f"INSERT INTO {sql.table(Raadpleging)} ({names}) VALUES ({marks})"  # noqa: S608
+
+
+def _insert(row: Raadpleging) -> None:
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
 
 
 # --- verifying -------------------------------------------------------------------------------

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from knooppunt.core import sql
+
 from . import bsn as bsn_module
 from . import codes
-from .models import Client, Reden, Uitkomst, Zorgprofiel, Zorgzwaartepakket
+from .models import Client, Indicatie, Reden, Uitkomst, Zorgprofiel, Zorgzwaartepakket
 
 EARLIEST = datetime.date(1900, 1, 1)
 
@@ -127,46 +130,55 @@ def check(
 
 
 def answer(vraag: Vraag, *, bsn_hash: str | None = None) -> Antwoord:
-    """Look the question up: two indexed queries (the client, then its valid profiles)."""
+    """Look the question up in one indexed statement (the client by its hash, its indications
+    and profiles valid that day), written once per process: it runs for every lookup and the
+    ORM would spend more compiling it than the database answering (docs/decisions.md)."""
     digest = bsn_hash or bsn_module.keyed_hash(vraag.bsn)
-    client = (
-        Client.objects.only("id", "geboortedatum", "geboortedatum_gebruik")
-        .filter(bsn_hash=digest)
-        .first()
-    )
-    if client is None or not client.birth_date_matches(vraag.geboortedatum):
+    day = vraag.peildatum
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_sql(connection.vendor), [day, day, day, day, digest])
+        rows = cursor.fetchall()
+    if not rows:
         return Antwoord(vraag)
-    return Antwoord(vraag, valid_indications(client.pk, vraag.peildatum))
-
-
-def valid_indications(client_id: int, day: datetime.date) -> tuple[GeldigeIndicatie, ...]:
-    """The client's indications valid on `day`: not a negative decision, not expired nor yet
-    to start, and with at least one zorgprofiel valid that day other than 999 (partnerverblijf:
-    a partner's stay is no indication of the client's own)."""
-    profiles = (
-        Zorgprofiel.objects.filter(
-            indicatie__client_id=client_id,
-            indicatie__negatief=False,
-            indicatie__ingangsdatum__lte=day,
-            ingangsdatum__lte=day,
-        )
-        .filter(Q(indicatie__einddatum__isnull=True) | Q(indicatie__einddatum__gte=day))
-        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=day))
-        .exclude(zzp__code=Zorgzwaartepakket.PARTNERVERBLIJF)
-        .order_by("indicatie__ingangsdatum", "indicatie_id", "zzp_id")
-        .values_list(
-            "indicatie_id",
-            "zzp_id",
-            "indicatie__ingangsdatum",
-            "indicatie__einddatum",
-            "indicatie__afgiftedatum",
-        )
-    )
+    known, gebruik = _date(rows[0][0]), rows[0][1]
+    client = Client(geboortedatum=known, geboortedatum_gebruik=gebruik)
+    if not client.birth_date_matches(vraag.geboortedatum):
+        return Antwoord(vraag)
     names: dict[str, str] = codes.descriptions()
     grouped: dict[int, list] = {}
-    for indicatie_id, code, start, end, issued in profiles:
-        entry = grouped.setdefault(indicatie_id, [[], start, end, issued])
+    for _birth, _use, code, indicatie_id, start, end, issued in rows:
+        if code is None:
+            continue  # no valid indication, or none with a valid profile other than 999
+        entry = grouped.setdefault(indicatie_id, [[], _date(start), _date(end), _date(issued)])
         entry[0].append((str(code), names.get(str(code), "")))
-    return tuple(
-        GeldigeIndicatie(tuple(p), start, end, issued) for p, start, end, issued in grouped.values()
+    return Antwoord(
+        vraag,
+        tuple(
+            GeldigeIndicatie(tuple(p), start, end, issued)
+            for p, start, end, issued in grouped.values()
+        ),
+    )
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+@cache
+def _answer_sql(vendor: str) -> str:
+    """An indication counts when it is no negative decision, has started and not ended on the
+    day, and has a zorgprofiel valid that day other than 999 (partnerverblijf: a partner's stay
+    is no indication of the client's own)."""
+    c, i, z = sql.table(Client), sql.table(Indicatie), sql.table(Zorgprofiel)
+    return (
+        "SELECT c.geboortedatum, c.geboortedatum_gebruik, z.zzp_code, i.id, i.ingangsdatum, "  # noqa: S608
+        f"i.einddatum, i.afgiftedatum FROM {c} c "
+        f"LEFT JOIN {i} i ON i.client_id = c.id AND NOT i.negatief AND i.ingangsdatum <= %s "
+        "AND (i.einddatum IS NULL OR i.einddatum >= %s) "
+        f"LEFT JOIN {z} z ON z.indicatie_id = i.id AND z.ingangsdatum <= %s "
+        f"AND (z.einddatum IS NULL OR z.einddatum >= %s) "
+        f"AND z.zzp_code <> '{Zorgzwaartepakket.PARTNERVERBLIJF}' "
+        "WHERE c.bsn_hash = %s ORDER BY i.ingangsdatum, i.id, z.zzp_code"
     )
