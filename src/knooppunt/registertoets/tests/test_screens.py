@@ -237,3 +237,12 @@ class TestRegistertoetsScreens(ScreenAccessContract):
             ordinary=ordinary,
             extra={"pk": check.pk},
         )
+
+
+def test_the_screens_speak_english_when_chosen(client, gebruiker, register, settings):
+    register(row())
+    client.force_login(gebruiker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = post(client).content.decode()
+    assert ": Yes</h2>" in html and "Look up" in html
+    assert "Reasonable doubt: overlap Wmo/Wlz" in html
