@@ -11,6 +11,7 @@ urlpatterns = [
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
     path("aanvragen/", include("knooppunt.aanvragen.urls")),
+    path("wlz-registertoets/", include("knooppunt.registertoets.urls")),
     path("productinstellingen/", include("knooppunt.products.urls")),
     path("api/v1/", include("knooppunt.api.urls")),
     path("webservice/", include("knooppunt.api.guide")),

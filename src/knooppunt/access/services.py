@@ -138,6 +138,7 @@ def apply_grants(actor, user, grants: set[Grant], request) -> dict[str, list[str
     Held roles not in the set are revoked; suspended roles not in the set stay suspended (they
     are the 'previously held roles' of a deactivated user). Returns what changed:
     {"granted": [...], "revoked": [...]}. The caller bumps the user's version."""
+    user.__dict__.pop("_knooppunt_principal", None)  # accounts.principals: its roles change
     grants = {(code, Role(role).value) for code, role in grants}
     products = _check_grantable(user, grants)
     held = {
@@ -157,6 +158,7 @@ def apply_grants(actor, user, grants: set[Grant], request) -> dict[str, list[str
 @inside_service
 def suspend_grants(user) -> list[str]:
     """Part of deactivation (the caller checked authorisation): every held role inactive."""
+    user.__dict__.pop("_knooppunt_principal", None)
     grants = list(RoleGrant.objects.filter(user=user, active=True).select_related("product"))
     RoleGrant.objects.filter(pk__in=[g.pk for g in grants]).update(active=False)
     return [_label(g.product, g.role) for g in grants]

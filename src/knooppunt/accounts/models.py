@@ -212,6 +212,11 @@ class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     def has_module_perms(self, app_label) -> bool:
         return False
 
+    def refresh_from_db(self, *args, **kwargs):
+        # Read afresh: so is what the rules judge (accounts.principals keeps it on the object).
+        self.__dict__.pop("_knooppunt_principal", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def as_principal(self) -> Principal:
         """This user as the authorisation module and the audit trail see it."""
         from .principals import principal_for_user

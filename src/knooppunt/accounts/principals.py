@@ -10,7 +10,27 @@ if TYPE_CHECKING:
     from .models import User
 
 
+_CACHE = "_knooppunt_principal"
+
+
 def principal_for_user(user: User) -> Principal:
+    """The user's principal, kept on the instance for the rest of its life (a request), so that
+    the menu's questions share one load of the held roles. It is made anew when a field it
+    carries changed, and `forget_principal` drops it when the roles change."""
+    fingerprint = (user.pk, user.status, user.is_administrator, user.organisation_id)
+    cached = user.__dict__.get(_CACHE)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    principal = _build(user)
+    user.__dict__[_CACHE] = (fingerprint, principal)
+    return principal
+
+
+def forget_principal(user: User) -> None:
+    user.__dict__.pop(_CACHE, None)
+
+
+def _build(user: User) -> Principal:
     organisation = user.organisation
     return Principal(
         ActorKind.OPERATOR if organisation.is_operator else ActorKind.USER,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Berichtenverkeer iWmo/iJw (SPEC 7.1).
     "knooppunt.exchange",
     "knooppunt.aanvragen",
+    "knooppunt.registertoets",
 ]
 
 MIDDLEWARE = [
@@ -368,7 +369,14 @@ KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB = config(
     "KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB", 300, cast=int
 )
 KNOOPPUNT_AANVRAGEN_RETENTION_DAYS = config("KNOOPPUNT_AANVRAGEN_RETENTION_DAYS", 90, cast=int)
+
+# BSNs (Wlz-Registertoets, Wlz-aanvragen; SPEC 7.2, 7.3): found by an HMAC under this key (never
+# change it once a register is loaded; check registertoets.W001) and
+# encrypted under KNOOPPUNT_FIELD_KEYS. Lookups are kept 5 years; a bulk check's result until
+# it is downloaded, at most this many hours.
 KNOOPPUNT_BSN_KEY = config("KNOOPPUNT_BSN_KEY", SECRET_KEY)
+KNOOPPUNT_REGISTERTOETS_LOG_DAYS = config("KNOOPPUNT_REGISTERTOETS_LOG_DAYS", 1827, cast=int)
+KNOOPPUNT_REGISTERTOETS_RESULT_HOURS = config("KNOOPPUNT_REGISTERTOETS_RESULT_HOURS", 24, cast=int)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)

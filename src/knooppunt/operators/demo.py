@@ -11,6 +11,7 @@ from knooppunt.access.services import set_grants
 from knooppunt.accounts.models import PasswordLinkPurpose, User
 from knooppunt.accounts.passwords import create_link, use_link
 from knooppunt.organisations.models import Organisation, OrganisationType, Profile
+from knooppunt.registertoets.demo import load_register
 from knooppunt.usermanagement.services import create_colleague
 
 from .services import appoint_admin, create_organisation, register_agreement
@@ -60,7 +61,11 @@ ORGANISATIONS = [
                 "piet.test@voorbeeldstad.example",
                 "0687654321",
                 False,
-                [("iwmo", Role.GEBRUIKER), ("ijw", Role.GEBRUIKER)],
+                [
+                    ("iwmo", Role.GEBRUIKER),
+                    ("ijw", Role.GEBRUIKER),
+                    ("wlz-registertoets", Role.GEBRUIKER),
+                ],
             ),
             (
                 "K",
@@ -198,6 +203,7 @@ def seed() -> list[tuple[str, User]]:
 
     seed_messages()
     _seed_aanvragen(logins)
+    load_register()  # the Wlz register's demo clients (README)
     return logins
 
 

@@ -83,6 +83,11 @@ class OperatorUserFactory(UserFactory):
 
 
 def grant(user, product_code: str, role: str, active: bool = True) -> RoleGrant:
+    """A role grant written straight into the database (test set-up, not a service): the user's
+    object forgets its judged roles, as a new request would."""
+    from knooppunt.accounts.principals import forget_principal
+
+    forget_principal(user)
     return RoleGrant.objects.create(
         user=user, product=Product.objects.get(code=product_code), role=role, active=active
     )

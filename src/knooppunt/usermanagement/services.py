@@ -23,6 +23,7 @@ from knooppunt.access.principals import HOUSEKEEPING, ActorKind, as_principal
 from knooppunt.accounts import services as account_services
 from knooppunt.accounts.models import PasswordHistory, PasswordLink, Status, User
 from knooppunt.accounts.passwords import send_invitation
+from knooppunt.accounts.principals import forget_principal
 from knooppunt.audit.services import record
 from knooppunt.core.doors import nothing_changed, service
 from knooppunt.organisations.models import Organisation
@@ -53,9 +54,10 @@ def _lock_both(user) -> User:
 
 
 def _sync(user: User, locked: User) -> None:
-    """Let the caller's object see what was written."""
+    """Let the caller's object see what was written (and judge it afresh)."""
     for f in User._meta.concrete_fields:
         setattr(user, f.attname, getattr(locked, f.attname))
+    forget_principal(user)
 
 
 def is_last_active_administrator(user: User) -> bool:

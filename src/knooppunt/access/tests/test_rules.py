@@ -85,4 +85,5 @@ def test_product_roles_are_separate_duties():
     grant(user, "iwmo", Role.GEBRUIKER, active=False)
     assert not rules.can(user, "product.use", iwmo)
     user.organisation.products.remove(iwmo)
+    user = type(user).objects.get(pk=user.pk)  # the next request
     assert not rules.can(user, "product.configure", iwmo)

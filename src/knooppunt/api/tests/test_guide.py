@@ -72,11 +72,14 @@ def test_the_guide_has_examples():
 
 
 def test_every_curl_example_answers_as_the_guide_says(live_server, live_db):
-    _c, key = make_credential(OrganisationFactory(naam="Gemeente Voorbeeldstad"), "iwmo")
+    organisation = OrganisationFactory(naam="Gemeente Voorbeeldstad")
+    _c, key = make_credential(organisation, "iwmo")
+    _c, wlz_key = make_credential(organisation, "wlz-registertoets")
     environment = {
         "PATH": "/usr/bin:/bin",
         "KNOOPPUNT_URL": live_server.url,
         "KNOOPPUNT_SLEUTEL": key,
+        "KNOOPPUNT_SLEUTEL_WLZ": wlz_key,  # the Wlz-Registertoets section's own key
     }
     for command, kind, expected in examples():
         done = subprocess.run(

@@ -16,6 +16,8 @@ def test_check_deploy_reports_nothing_with_debug_off(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         # Secrets at rest under a key of its own (check core.W002).
         "KNOOPPUNT_FIELD_KEYS": "Kq3bX6yqkqLZ1jg6Jb3eC1Y5TQ9dPTp0X0hCw4k7wUQ=",
+        # The Wlz register's BSN hashes under a key of their own (check registertoets.W001).
+        "KNOOPPUNT_BSN_KEY": "a-bsn-key-of-its-own-0123456789-abcdefghijklmnopqrstuvwxyz",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env = {
