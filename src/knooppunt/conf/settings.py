@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "knooppunt.usermanagement",
+    "knooppunt.scim",
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
@@ -290,6 +291,8 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 # core.W002). The login code is stored as an HMAC with its own key.
 KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
 KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+# SCIM tokens are kept as an HMAC under this key (scim.tokens); changing it voids every token.
+KNOOPPUNT_SCIM_TOKEN_KEY = config("KNOOPPUNT_SCIM_TOKEN_KEY", SECRET_KEY)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
