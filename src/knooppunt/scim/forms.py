@@ -24,9 +24,7 @@ class TokenForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Eén per regel, zoals 192.0.2.10 of 198.51.100.0/24. Leeg: vanaf elk adres."
-        ),
+        help_text=_("Eén per regel, zoals 192.0.2.10 of 198.51.100.0/24. Leeg: vanaf elk adres."),
     )
 
     def clean_networks(self) -> list[str]:

@@ -99,9 +99,7 @@ def client_group(organisation_id: int, scim_id: str) -> ClientGroup | None:
 
 
 def client_member_ids(group: ClientGroup) -> list[int]:
-    return sorted(
-        group.members.exclude(status=Status.DELETED).values_list("pk", flat=True)  # type: ignore[attr-defined]
-    )
+    return sorted(group.members.exclude(status=Status.DELETED).values_list("pk", flat=True))
 
 
 def client_version(group: ClientGroup) -> str:
@@ -110,7 +108,10 @@ def client_version(group: ClientGroup) -> str:
 
 def _members(ids: list[int], base_url: str) -> list[GroupMember] | None:
     return [
-        GroupMember(value=str(pk), ref=f"{base_url}/Users/{pk}", type="User") for pk in ids
+        GroupMember.model_validate(
+            {"value": str(pk), "$ref": f"{base_url}/Users/{pk}", "type": "User"}
+        )
+        for pk in ids
     ] or None
 
 
@@ -258,7 +259,9 @@ class ClientGroupQuery(FilterVisitor[Q]):
         if key is None:
             return NOTHING
         if node.op == CompareOperator.ne:
-            return ~self.visit_comparison(Comparison(node.attr_path, CompareOperator.eq, node.value))
+            return ~self.visit_comparison(
+                Comparison(node.attr_path, CompareOperator.eq, node.value)
+            )
         if key in ("members", "members.value"):
             if node.op != CompareOperator.eq:
                 raise InvalidFilterException(detail="members vergelijkt alleen met eq of ne.")

@@ -25,14 +25,12 @@ from scim2_models import (
     Extension,
     Filter,
     Mutability,
-    Pagination,
     Patch,
     Reference,
     Required,
     Resource,
     ResourceType,
     Returned,
-    SchemaExtension,
     ServiceProviderConfig,
     Sort,
     Uniqueness,
@@ -107,7 +105,9 @@ class KnooppuntUser(Extension):
 
     uzi_nummer: str | None = Field(
         None,
-        description="Het UZI-nummer (9 cijfers) uit de brief van het UZI-register, niet het pasnummer.",
+        description=(
+            "Het UZI-nummer (9 cijfers) uit de brief van het UZI-register, niet het pasnummer."
+        ),
         examples=["123456789"],
     )
 
@@ -143,7 +143,7 @@ class User(Resource[Any]):
 
 class GroupMember(ComplexAttribute):
     value: Annotated[str | None, Mutability.immutable, CaseExact.true] = None
-    ref: Annotated[Reference[User] | None, Mutability.immutable] = Field(  # type: ignore[type-arg]
+    ref: Annotated[Reference[User] | None, Mutability.immutable] = Field(
         None, serialization_alias="$ref", validation_alias="$ref"
     )
     type: Annotated[str | None, Mutability.immutable] = Field(None, examples=["User"])
@@ -159,7 +159,7 @@ class Group(Resource[Any]):
     members: list[GroupMember] | None = None
 
 
-UserResource = User[KnooppuntUser]
+UserResource = User[KnooppuntUser]  # type: ignore[type-arg]
 
 
 def service_provider_config(base_url: str) -> ServiceProviderConfigModel:
@@ -187,20 +187,24 @@ def service_provider_config(base_url: str) -> ServiceProviderConfigModel:
 
 def resource_types() -> list[ResourceTypeModel]:
     return [
-        ResourceType(
-            id="User",
-            name="User",
-            endpoint="/Users",
-            description="Gebruikers van de organisatie",
-            schema_=USER_SCHEMA,
-            schema_extensions=[SchemaExtension(schema_=EXTENSION_SCHEMA, required=False)],
+        ResourceType.model_validate(
+            {
+                "id": "User",
+                "name": "User",
+                "endpoint": "/Users",
+                "description": "Gebruikers van de organisatie",
+                "schema": USER_SCHEMA,
+                "schemaExtensions": [{"schema": EXTENSION_SCHEMA, "required": False}],
+            }
         ),
-        ResourceType(
-            id="Group",
-            name="Group",
-            endpoint="/Groups",
-            description="Productrollen van de organisatie en eigen groepen van de client",
-            schema_=GROUP_SCHEMA,
+        ResourceType.model_validate(
+            {
+                "id": "Group",
+                "name": "Group",
+                "endpoint": "/Groups",
+                "description": "Productrollen van de organisatie en eigen groepen van de client",
+                "schema": GROUP_SCHEMA,
+            }
         ),
     ]
 

@@ -137,7 +137,9 @@ def note_use(token: ScimToken, address: str | None) -> None:
 def _lock(user: User) -> User:
     """The organisation's row, then the user's: the one lock order of user management."""
     list(Organisation.objects.select_for_update().filter(pk=user.organisation_id).values("pk"))
-    return User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    return (
+        User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    )
 
 
 def _bump(user: User) -> None:
@@ -193,9 +195,7 @@ def create_user(
         raise _unique_email(exc) from None
     external = wanted.external_id or client_user_name
     if external:
-        ExternalId.objects.create(
-            user=user, value=external, from_user_name=not wanted.external_id
-        )
+        ExternalId.objects.create(user=user, value=external, from_user_name=not wanted.external_id)
     if wanted.active is False:
         um.deactivate_user(actor, user, request=request)
     return user
@@ -280,7 +280,9 @@ def change_role_members(
     rules.require(actor, "scim.provision")
     changed = False
     for user in add:
-        changed |= access_services.grant_role(actor, user, product, role, request=request) is not None
+        changed |= (
+            access_services.grant_role(actor, user, product, role, request=request) is not None
+        )
     for user in remove:
         changed |= access_services.revoke_role(actor, user, product, role, request=request)
     if not changed:
@@ -343,7 +345,11 @@ def change_client_group(
     name = _clean_group_name(display_name)
     before = set(locked.members.values_list("pk", flat=True))
     after = {u.pk for u in members}
-    if name == locked.display_name and (external_id or "") == locked.external_id and before == after:
+    if (
+        name == locked.display_name
+        and (external_id or "") == locked.external_id
+        and before == after
+    ):
         nothing_changed()
         return locked
     locked.display_name, locked.external_id = name, external_id or ""

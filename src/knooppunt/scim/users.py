@@ -48,8 +48,8 @@ def etag(user: User) -> str:
 
 def external_id(user: User) -> str | None:
     try:
-        return user.scim_external_id.value  # type: ignore[attr-defined]
-    except User.scim_external_id.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return user.scim_external_id.value
+    except User.scim_external_id.RelatedObjectDoesNotExist:
         return None
 
 
@@ -65,9 +65,7 @@ def to_resource(user: User, base_url: str) -> Resource:
         ),
         emails=[Email(value=user.email, type="work")] if user.email else None,
         phone_numbers=(
-            [PhoneNumber(value=user.telefoonnummer, type="mobile")]
-            if user.telefoonnummer
-            else None
+            [PhoneNumber(value=user.telefoonnummer, type="mobile")] if user.telefoonnummer else None
         ),
         active=user.status not in INACTIVE,
         meta=Meta(
@@ -110,7 +108,7 @@ class Wanted:
 def wanted(resource: Resource, current: User | None) -> Wanted:
     """The personal data a resource describes. Fields SCIM does not know (memo) keep their
     value; voorletters are derived from the given name when it is new or changed."""
-    name = resource.name or Name()
+    name = resource.name or Name.model_validate({})
     voornaam = (name.given_name or "").strip()
     email = _pick(resource.emails, "work")
     mobile = _pick(resource.phone_numbers, "mobile")

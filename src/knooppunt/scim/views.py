@@ -28,7 +28,9 @@ from scim2_models import (
     NotFoundException,
     NotImplementedException,
     PatchOp,
+    ResourceType,
     ResponseParameters,
+    Schema,
     SCIMException,
     ScimPolicy,
     SearchRequest,
@@ -107,7 +109,8 @@ def error_response(status: int, detail: str, scim_type: str | None = None, heade
 
 def _from_django(exc: ValidationError) -> HttpResponse:
     """The services' Dutch refusals; an address in use is SCIM's uniqueness conflict."""
-    codes, messages = set(), []
+    codes: set[str | None] = set()
+    messages: list[str] = []
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             for error in errors:
@@ -257,6 +260,10 @@ def _version_number(etag: str | None) -> int | None:
     return int(text)
 
 
+def _version(resource) -> str | None:
+    return resource.meta.version if resource.meta is not None else None
+
+
 def _not_modified(call: Call, version: str | None) -> bool:
     wanted = call.request.headers.get("If-None-Match", "")
     return bool(version) and version in [v.strip() for v in wanted.split(",")]
@@ -308,8 +315,8 @@ def service_provider_config(call: Call) -> HttpResponse:
     return _json(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 
-def _discovery_list(items) -> HttpResponse:
-    listing = ListResponse[type(items[0])](
+def _discovery_list(model, items) -> HttpResponse:
+    listing = ListResponse[model](
         total_results=len(items), start_index=1, items_per_page=len(items), resources=items
     )
     return _json(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE))
@@ -328,7 +335,7 @@ def _schemas(call: Call):
 
 @endpoint("GET")
 def resource_types(call: Call) -> HttpResponse:
-    return _discovery_list(_resource_types(call))
+    return _discovery_list(ResourceType, _resource_types(call))
 
 
 @endpoint("GET")
@@ -341,7 +348,7 @@ def resource_type(call: Call, name: str) -> HttpResponse:
 
 @endpoint("GET")
 def schemas(call: Call) -> HttpResponse:
-    return _discovery_list(_schemas(call))
+    return _discovery_list(Schema, _schemas(call))
 
 
 @endpoint("GET")
@@ -376,16 +383,15 @@ def _user(call: Call, user_id: str) -> User:
 
 
 def _search_users(call: Call, search: SearchRequest, *, lenient: bool = False):
-    """(total, page) of the organisation's users for a search; the filter is a query."""
-    users = scim_users.visible(call.organisation_id)
+    """The organisation's users for a search, in its order; the filter is a query."""
+    found = scim_users.visible(call.organisation_id)
     if search.filter is not None:
-        users = users.filter(scim_users.ToQuery(lenient=lenient).visit(search.filter.ast))
+        found = found.filter(scim_users.ToQuery(lenient=lenient).visit(search.filter.ast))
     order = "pk"
     if search.sort_by is not None:
         order = scim_users.sort_lookup(str(search.sort_by))
     descending = str(search.sort_order or "ascending").lower().startswith("desc")
-    users = users.order_by(f"-{order}" if descending else order, "pk")
-    return users
+    return found.order_by(f"-{order}" if descending else order, "pk")
 
 
 @endpoint("GET", "POST")
@@ -453,12 +459,15 @@ def user(call: Call, user_id: str) -> HttpResponse:
     method = call.request.method
     if method == "GET":
         resource = scim_users.to_resource(target, call.base_url)
-        if _not_modified(call, resource.meta.version):
-            return HttpResponse(status=304, headers={"ETag": resource.meta.version})
+        version = _version(resource)
+        if version and _not_modified(call, version):
+            return HttpResponse(status=304, headers={"ETag": version})
         return _resource_response(resource, _response_parameters(UserResource, call.request.GET))
     expected = _version_number(_if_match(call))
     if method == "DELETE":
-        services.delete_user(call.principal, target, expected_version=expected, request=call.request)
+        services.delete_user(
+            call.principal, target, expected_version=expected, request=call.request
+        )
         return _json(None, 204)
     payload = _read_body(call.request)
     if method == "PUT":
@@ -655,13 +664,13 @@ def group(call: Call, group_id: str) -> HttpResponse:
     params = _response_parameters(Group, call.request.GET)
     if method == "GET":
         resource = groups.to_resource(target, call.base_url, members=_wants_members(params))
-        version = resource.meta.version
-        if _not_modified(call, version):
+        version = _version(resource)
+        if version and _not_modified(call, version):
             return HttpResponse(status=304, headers={"ETag": version})
         return _resource_response(resource, params)
     expected = _if_match(call)
     current = groups.to_resource(target, call.base_url)
-    if expected is not None and expected != current.meta.version:
+    if expected is not None and expected != _version(current):
         raise StaleUserError(0)
     if method == "DELETE":
         if isinstance(target, groups.RoleGroup):
@@ -691,19 +700,22 @@ def group(call: Call, group_id: str) -> HttpResponse:
             remove=removed,
             request=call.request,
         )
-        target = groups.role_group(call.organisation, target.scim_id)
+        updated: groups.RoleGroup | ClientGroup | None = groups.role_group(
+            call.organisation, target.scim_id
+        )
     else:
         if wanted.display_name and _name_taken(call, wanted.display_name):
             raise UniquenessException(detail="Deze naam is die van een productrol.")
-        target = services.change_client_group(
+        updated = services.change_client_group(
             call.principal,
             target,
-            display_name=wanted.display_name,
+            display_name=wanted.display_name or "",
             external_id=wanted.external_id,
             members=members,
             request=call.request,
         )
-    return _resource_response(groups.to_resource(target, call.base_url), params)
+    assert updated is not None
+    return _resource_response(groups.to_resource(updated, call.base_url), params)
 
 
 # --- POST /.search over both resource types ----------------------------------------------------
@@ -718,9 +730,7 @@ def root_search(call: Call) -> HttpResponse:
     search = _search_request(AnyResource, payload)
     if search.sort_by is not None:
         raise InvalidValueException(detail="Sorteren kan alleen binnen /Users of /Groups.")
-    user_search = SearchRequest[UserResource](filter=None)
-    user_search.filter = search.filter
-    found_users = _search_users(call, user_search, lenient=True)
+    found_users = _search_users(call, search, lenient=True)
     found_groups = _matching_groups(call, search, lenient=True)
     start, count = _page(search)
     user_total = found_users.count()
@@ -737,4 +747,3 @@ def root_search(call: Call) -> HttpResponse:
         ]
     total = user_total + len(found_groups)
     return _list_response(AnyResource, page, total, start, search)
-

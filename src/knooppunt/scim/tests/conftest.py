@@ -45,7 +45,10 @@ class Scim:
         return self.send("PUT", path, body, **headers)
 
     def patch(self, path, *operations, **headers):
-        body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": list(operations)}
+        body = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": list(operations),
+        }
         return self.send("PATCH", path, body, **headers)
 
     def delete(self, path, **headers):
@@ -54,7 +57,9 @@ class Scim:
 
 def make_scim(organisation=None, *, name="Entra ID", networks=None) -> Scim:
     organisation = organisation or OrganisationFactory(domains=["gemeente.example"])
-    admin = AdministratorFactory(organisation=organisation, email=f"beheer{organisation.pk}@gemeente.example")
+    admin = AdministratorFactory(
+        organisation=organisation, email=f"beheer{organisation.pk}@gemeente.example"
+    )
     token, secret = services.issue_token(admin, organisation, name=name, networks=networks)
     return Scim(Client(), secret, token, admin)
 
@@ -66,7 +71,9 @@ def scim(db) -> Scim:
 
 @pytest.fixture
 def other_scim(db) -> Scim:
-    return make_scim(OrganisationFactory(naam="Gemeente Anders", domains=["anders.example"]), name="HR")
+    return make_scim(
+        OrganisationFactory(naam="Gemeente Anders", domains=["anders.example"]), name="HR"
+    )
 
 
 def new_user(**overrides):
@@ -79,3 +86,14 @@ def new_user(**overrides):
     }
     body.update(overrides)
     return body
+
+
+def member(scim: Scim, **fields):
+    """A colleague in the token's organisation, with an address inside its domain."""
+    from knooppunt.testing.factories import UserFactory
+
+    user = UserFactory(organisation=scim.organisation, **fields)
+    if "email" not in fields:
+        user.email = f"{user.username}@gemeente.example"
+        user.save(update_fields=["email"])
+    return user

@@ -41,12 +41,20 @@ def test_scim2_tester_is_all_green(live_server):
     assert {status for status, _check in results} == {"SUCCESS"}
     by_check = collections.Counter(check for _status, check in results)
     # Two resource types (User, Group), each with every CRUD check...
-    for check in ("object_creation", "object_query", "object_query_without_id",
-                  "object_replacement", "object_deletion"):
+    for check in (
+        "object_creation",
+        "object_query",
+        "object_query_without_id",
+        "object_replacement",
+        "object_deletion",
+    ):
         assert by_check[check] == 2, (check, output[-3000:])
     # ...attribute selection on GET by id, list and /.search (two results each)...
-    for check in ("object_query_with_attributes", "object_list_with_attributes",
-                  "search_with_attributes"):
+    for check in (
+        "object_query_with_attributes",
+        "object_list_with_attributes",
+        "search_with_attributes",
+    ):
         assert by_check[check] == 4, (check, output[-3000:])
     # ...and PATCH on every attribute the schemas publish.
     # Add and remove: the optional attributes (User: externalId, phoneNumbers, the extension
