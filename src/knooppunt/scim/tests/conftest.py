@@ -32,6 +32,8 @@ class Scim:
         return self.client.get(BASE + path, params or {}, **self._headers(headers))
 
     def send(self, method, path, body=None, **headers):
+        if method == "GET":
+            return self.get(path, **headers)
         data = json.dumps(body) if body is not None else ""
         call = getattr(self.client, method.lower())
         return call(

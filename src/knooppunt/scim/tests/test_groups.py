@@ -22,7 +22,9 @@ def _member_ids(body):
 
 
 def test_the_groups_are_the_product_roles_of_the_organisation(db):
-    scim = make_scim(OrganisationFactory(domains=["gemeente.example"], products=["iwmo", "wlz-aanvragen"]))
+    scim = make_scim(
+        OrganisationFactory(domains=["gemeente.example"], products=["iwmo", "wlz-aanvragen"])
+    )
     body = scim.get("/Groups").json()
     names = [g["displayName"] for g in body["Resources"]]
     assert names == ["iWmo Gebruiker", "iWmo Productbeheerder", "Wlz-aanvragen Gebruiker"]
@@ -59,7 +61,9 @@ def test_members_add_and_remove_grant_and_revoke(scim):
 def test_a_removal_filter_that_matches_nobody_removes_nobody(scim):
     anna = member(scim)
     grant(anna, "iwmo", "gebruiker")
-    response = scim.patch("/Groups/iwmo.gebruiker", {"op": "remove", "path": 'members[value eq "0"]'})
+    response = scim.patch(
+        "/Groups/iwmo.gebruiker", {"op": "remove", "path": 'members[value eq "0"]'}
+    )
     assert response.status_code == 200
     assert _held(anna)
 
@@ -73,8 +77,10 @@ def test_replace_members_and_entra_membership_query(scim):
     )
     assert not _held(anna, "ijw", "productbeheerder") and _held(bert, "ijw", "productbeheerder")
     # How Entra ID asks whether someone is a member.
-    params = {"filter": f'id eq "ijw.productbeheerder" and members eq "{bert.pk}"',
-              "excludedAttributes": "members"}
+    params = {
+        "filter": f'id eq "ijw.productbeheerder" and members eq "{bert.pk}"',
+        "excludedAttributes": "members",
+    }
     found = scim.get("/Groups", params).json()
     assert found["totalResults"] == 1 and "members" not in found["Resources"][0]
     params["filter"] = f'id eq "ijw.productbeheerder" and members eq "{anna.pk}"'
@@ -83,7 +89,9 @@ def test_replace_members_and_entra_membership_query(scim):
 
 def test_product_roles_keep_their_name_and_cannot_be_deleted(scim):
     assert scim.delete("/Groups/iwmo.gebruiker").json()["scimType"] == "mutability"
-    rename = scim.patch("/Groups/iwmo.gebruiker", {"op": "replace", "path": "displayName", "value": "x"})
+    rename = scim.patch(
+        "/Groups/iwmo.gebruiker", {"op": "replace", "path": "displayName", "value": "x"}
+    )
     assert rename.status_code == 400
     again = scim.post("/Groups", {"displayName": "iWmo Gebruiker"})
     assert again.status_code == 409 and again.json()["scimType"] == "uniqueness"
@@ -91,15 +99,24 @@ def test_product_roles_keep_their_name_and_cannot_be_deleted(scim):
 
 def test_a_deactivated_user_gets_no_role(scim):
     anna = member(scim, status="deactivated")
-    response = scim.patch("/Groups/iwmo.gebruiker", {"op": "add", "path": "members", "value": [{"value": str(anna.pk)}]})
+    response = scim.patch(
+        "/Groups/iwmo.gebruiker",
+        {"op": "add", "path": "members", "value": [{"value": str(anna.pk)}]},
+    )
     assert response.status_code == 400
     assert not _held(anna)
 
 
 def test_client_groups_are_kept_and_grant_nothing(scim):
     anna = member(scim)
-    created = scim.post("/Groups", {"displayName": "Afdeling Wmo", "externalId": "g-1",
-                                    "members": [{"value": str(anna.pk), "type": "User"}]})
+    created = scim.post(
+        "/Groups",
+        {
+            "displayName": "Afdeling Wmo",
+            "externalId": "g-1",
+            "members": [{"value": str(anna.pk), "type": "User"}],
+        },
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert _member_ids(body) == [str(anna.pk)]
@@ -118,7 +135,10 @@ def test_client_groups_are_kept_and_grant_nothing(scim):
 
 def test_members_must_be_users_of_the_organisation(scim, other_scim):
     stranger = member(other_scim, email="vreemd@anders.example")
-    response = scim.patch("/Groups/iwmo.gebruiker", {"op": "add", "path": "members", "value": [{"value": str(stranger.pk)}]})
+    response = scim.patch(
+        "/Groups/iwmo.gebruiker",
+        {"op": "add", "path": "members", "value": [{"value": str(stranger.pk)}]},
+    )
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidValue"
     assert not _held(stranger)
@@ -128,6 +148,8 @@ def test_members_must_be_users_of_the_organisation(scim, other_scim):
 
 def test_root_search_covers_users_and_groups(scim):
     anna = member(scim, username="anna")
-    body = scim.post("/.search", {"filter": 'userName eq "anna" or displayName eq "iWmo Gebruiker"'}).json()
+    body = scim.post(
+        "/.search", {"filter": 'userName eq "anna" or displayName eq "iWmo Gebruiker"'}
+    ).json()
     assert [r["id"] for r in body["Resources"]] == [str(anna.pk), "iwmo.gebruiker"]
     assert body["totalResults"] == 2

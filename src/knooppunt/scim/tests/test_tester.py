@@ -62,5 +62,5 @@ def test_scim2_tester_is_all_green(live_server):
     assert by_check["check_add_attribute"] == 6, output[-3000:]
     assert by_check["check_remove_attribute"] == 6, output[-3000:]
     assert by_check["check_replace_attribute"] == 10, output[-3000:]
-    assert len(results) == 78, output[-3000:]
+    assert len(results) == 72, output[-3000:]
     assert Organisation.objects.filter(pk=organisation.pk).exists()

@@ -25,7 +25,10 @@ def _create(scim, **overrides):
 def test_create_maps_onto_our_user_and_sends_the_invitation(scim, mail_outbox):
     body = _create(
         scim,
-        phoneNumbers=[{"value": "06 1234 5678", "type": "mobile"}, {"value": "0201234567", "type": "work"}],
+        phoneNumbers=[
+            {"value": "06 1234 5678", "type": "mobile"},
+            {"value": "0201234567", "type": "work"},
+        ],
         **{EXT: {"uziNummer": "123456789"}},
     )
     user = User.objects.get(pk=body["id"])
@@ -120,7 +123,9 @@ def test_delete_with_the_reason_of_the_token(scim):
 
 
 def test_the_last_administrator_is_guarded(scim):
-    response = scim.patch(f"/Users/{scim.admin.pk}", {"op": "replace", "path": "active", "value": False})
+    response = scim.patch(
+        f"/Users/{scim.admin.pk}", {"op": "replace", "path": "active", "value": False}
+    )
     assert response.status_code == 400
     assert "laatste actieve gebruikersbeheerder" in response.json()["detail"]
     assert scim.delete(f"/Users/{scim.admin.pk}").status_code == 400
@@ -167,9 +172,16 @@ def test_entra_patch_forms(scim):
         path,
         {"op": "Add", "path": 'phoneNumbers[type eq "mobile"].value', "value": "0687654321"},
         {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "jp@gemeente.example"},
-        {"op": "Replace", "value": {"name.familyName": "Vries", "name.middleName": "de",
-                                    "displayName": "ignored", "title": "ignored",
-                                    f"{EXT}:uziNummer": "987654321"}},
+        {
+            "op": "Replace",
+            "value": {
+                "name.familyName": "Vries",
+                "name.middleName": "de",
+                "displayName": "ignored",
+                "title": "ignored",
+                f"{EXT}:uziNummer": "987654321",
+            },
+        },
         {"op": "Replace", "path": "userName", "value": "jp@gemeente.example"},
     )
     assert response.status_code == 200, response.content
@@ -208,8 +220,12 @@ def population(scim):
     found = {}
     for voornaam, achternaam, email, status in people:
         found[voornaam] = member(
-            scim, voornaam=voornaam, achternaam=achternaam,
-            email=email, status=status, username=voornaam.lower(),
+            scim,
+            voornaam=voornaam,
+            achternaam=achternaam,
+            email=email,
+            status=status,
+            username=voornaam.lower(),
         )
     ExternalId.objects.create(user=found["Carla"], value="ext-carla")
     member(scim, status=Status.DELETED, username="weg", email="")
@@ -249,8 +265,13 @@ def test_filters_are_queries(scim, population, expression, expected, django_asse
 def test_paging_sorting_and_attributes(scim, population):
     response = scim.get(
         "/Users",
-        {"sortBy": "name.givenName", "sortOrder": "descending", "startIndex": "2", "count": "2",
-         "attributes": "userName,emails"},
+        {
+            "sortBy": "name.givenName",
+            "sortOrder": "descending",
+            "startIndex": "2",
+            "count": "2",
+            "attributes": "userName,emails",
+        },
     )
     body = response.json()
     assert body["totalResults"] == 5  # four and the administrator, not the deleted one
@@ -265,8 +286,12 @@ def test_paging_sorting_and_attributes(scim, population):
 def test_post_search(scim, population):
     response = scim.post(
         "/Users/.search",
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
-         "filter": 'name.familyName sw "Bakk"', "sortBy": "userName", "attributes": ["userName"]},
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "filter": 'name.familyName sw "Bakk"',
+            "sortBy": "userName",
+            "attributes": ["userName"],
+        },
     )
     assert _names(response) == ["anna", "dirk"]
 
@@ -274,7 +299,7 @@ def test_post_search(scim, population):
 @pytest.mark.parametrize(
     "params, scim_type",
     [
-        ({"filter": 'userName eq'}, "invalidFilter"),
+        ({"filter": "userName eq"}, "invalidFilter"),
         ({"filter": 'title eq "x"'}, "invalidFilter"),
         ({"filter": 'active eq "yes"'}, "invalidFilter"),
         ({"count": "veel"}, "invalidValue"),
@@ -289,14 +314,20 @@ def test_bad_queries_are_400(scim, params, scim_type):
 
 def test_bad_bodies_are_scim_errors(scim):
     raw = scim.client.post(
-        "/scim/v2/Users", data="{niet json", content_type="application/scim+json",
+        "/scim/v2/Users",
+        data="{niet json",
+        content_type="application/scim+json",
         HTTP_AUTHORIZATION=f"Bearer {scim.secret}",
     )
     assert raw.status_code == 400 and raw.json()["scimType"] == "invalidSyntax"
     assert scim.post("/Users", {"name": "geen object"}).status_code == 400
-    assert scim.post("/Users", new_user(name={"givenName": "", "familyName": "X"})).status_code == 400
+    assert (
+        scim.post("/Users", new_user(name={"givenName": "", "familyName": "X"})).status_code == 400
+    )
     big = scim.client.post(
-        "/scim/v2/Users", data="x" * (1024 * 1024 + 1), content_type="application/scim+json",
+        "/scim/v2/Users",
+        data="x" * (1024 * 1024 + 1),
+        content_type="application/scim+json",
         HTTP_AUTHORIZATION=f"Bearer {scim.secret}",
     )
     assert big.status_code == 413 and big.json()["schemas"] == [ERROR]
@@ -305,6 +336,11 @@ def test_bad_bodies_are_scim_errors(scim):
     user = member(scim)
     assert scim.patch(f"/Users/{user.pk}", {"op": "remove", "path": "name"}).status_code == 400
     assert scim.patch(f"/Users/{user.pk}", {"op": "jump", "path": "active"}).status_code == 400
-    assert scim.patch(f"/Users/{user.pk}", {"op": "replace", "path": "emails[", "value": 1}).status_code == 400
+    assert (
+        scim.patch(
+            f"/Users/{user.pk}", {"op": "replace", "path": "emails[", "value": 1}
+        ).status_code
+        == 400
+    )
     assert scim.get("/Users/abc").status_code == 404
     assert scim.get("/Users/" + "9" * 30).status_code == 404
