@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from pydantic_core import to_jsonable_python
 from scim2_models import InvalidFilterException, InvalidPathException, Meta
 from scim2_models.path import (
     AttrPath,
@@ -78,6 +79,59 @@ def to_resource(user: User, base_url: str) -> Resource:
     if user.uzi_nummer:
         resource[KnooppuntUser] = KnooppuntUser(uzi_nummer=user.uzi_nummer)
     return resource
+
+
+# The columns a SCIM User is made of: a list loads these only.
+RESOURCE_FIELDS = (
+    "id",
+    "username",
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "email",
+    "telefoonnummer",
+    "uzi_nummer",
+    "status",
+    "created_at",
+    "version",
+    "scim_external_id__value",
+)
+
+
+def listed(users: QuerySet[User]):
+    """The rows a page of whole users is written from (`to_json`): plain values, no models."""
+    return users.values(*RESOURCE_FIELDS)
+
+
+def to_json(row: dict, base_url: str) -> dict:
+    """What `to_resource(user).model_dump(scim_ctx=Context.SEARCH_RESPONSE)` gives, written
+    out from a row of `listed`: a page of 100 users without the models and their serialiser
+    costs a fraction of the time (the equality is a test, tests/test_users.py)."""
+    pk = row["id"]
+    schemas = [USER_SCHEMA]
+    body: dict[str, Any] = {"schemas": schemas, "id": str(pk)}
+    if row["scim_external_id__value"] is not None:
+        body["externalId"] = row["scim_external_id__value"]
+    body["meta"] = {
+        "resourceType": "User",
+        "created": to_jsonable_python(row["created_at"]),
+        "location": f"{base_url}/Users/{pk}",
+        "version": f'W/"{row["version"]}"',
+    }
+    body["userName"] = row["username"]
+    name = {"givenName": row["voornaam"], "familyName": row["achternaam"]}
+    if row["tussenvoegsel"]:
+        name["middleName"] = row["tussenvoegsel"]
+    body["name"] = name
+    if row["email"]:
+        body["emails"] = [{"value": row["email"], "type": "work"}]
+    if row["telefoonnummer"]:
+        body["phoneNumbers"] = [{"value": row["telefoonnummer"], "type": "mobile"}]
+    body["active"] = row["status"] not in INACTIVE
+    if row["uzi_nummer"]:
+        schemas.append(EXTENSION_SCHEMA)
+        body[EXTENSION_SCHEMA] = {"uziNummer": row["uzi_nummer"]}
+    return body
 
 
 def voorletters(voornaam: str) -> str:

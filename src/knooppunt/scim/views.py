@@ -412,9 +412,21 @@ def _list_users(call: Call, search: SearchRequest) -> HttpResponse:
     found = _search_users(call, search)
     start, count = _page(search)
     total = found.count()
-    page = list(found[start - 1 : start - 1 + count]) if count else []
-    resources = [scim_users.to_resource(u, call.base_url) for u in page]
-    return _list_response(UserResource, resources, total, start, search)
+    window = slice(start - 1, start - 1 + count)
+    if search.attributes or search.excluded_attributes:
+        chosen = list(found[window]) if count else []
+        resources = [scim_users.to_resource(u, call.base_url) for u in chosen]
+        return _list_response(UserResource, resources, total, start, search)
+    page = list(scim_users.listed(found)[window]) if count else []
+    # The common case, a whole page of whole users, without the models' serialiser.
+    listing = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": total,
+        "startIndex": start,
+        "itemsPerPage": len(page),
+        "Resources": [scim_users.to_json(row, call.base_url) for row in page],
+    }
+    return _json(listing)
 
 
 def _client_user_name(payload: dict) -> str | None:

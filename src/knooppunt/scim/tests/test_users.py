@@ -344,3 +344,36 @@ def test_bad_bodies_are_scim_errors(scim):
     )
     assert scim.get("/Users/abc").status_code == 404
     assert scim.get("/Users/" + "9" * 30).status_code == 404
+
+
+def test_the_fast_page_writes_what_the_models_write(scim):
+    from scim2_models import Context
+
+    from knooppunt.scim import users as scim_users
+
+    plain = member(scim)
+    full = member(
+        scim,
+        tussenvoegsel="van",
+        telefoonnummer="+31612345678",
+        uzi_nummer="123456789",
+        status=Status.DEACTIVATED,
+    )
+    ExternalId.objects.create(user=full, value="ext")
+    base = "http://testserver/scim/v2"
+    rows = {r["id"]: r for r in scim_users.listed(scim_users.visible(scim.organisation.pk))}
+    for user in (plain, full):
+        loaded = scim_users.visible(scim.organisation.pk).get(pk=user.pk)
+        expected = scim_users.to_resource(loaded, base).model_dump(scim_ctx=Context.SEARCH_RESPONSE)
+        assert scim_users.to_json(rows[user.pk], base) == expected
+    listed = scim.get("/Users").json()["Resources"]
+    assert {r["id"] for r in listed} == {str(pk) for pk in rows}
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(scim, django_assert_num_queries):
+    for _ in range(30):
+        member(scim)
+    with django_assert_num_queries(5):  # token, agreements, last use, count, page
+        scim.get("/Users", {"count": "5"})
+    with django_assert_num_queries(4):  # last use was noted a moment ago
+        scim.get("/Users", {"count": "30"})
