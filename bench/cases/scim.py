@@ -178,7 +178,21 @@ def _recreate_database(kind: str, url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-SURNAMES = "Bakker Visser Smit Meijer Mulder Bos Vos Peters Dekker Brouwer Jansen de Boer".split()
+SURNAMES = [
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Dekker",
+    "Brouwer",
+    "Jansen",
+    "de",
+    "Boer",
+]
 
 
 def _generate(users: int):
