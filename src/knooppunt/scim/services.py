@@ -262,7 +262,8 @@ def delete_user(actor, user: User, *, expected_version: int | None = None, reque
     if expected_version is not None and _lock(user).version != expected_version:
         raise StaleUserError(User.objects.get(pk=user.pk).version)
     token = as_principal(actor).subject
-    reason = _("Verwijderd via SCIM-koppeling %(naam)s") % {"naam": token.name}
+    # Stored data, in Dutch whatever the language of the request.
+    reason = f"Verwijderd via SCIM-koppeling {token.name}"
     um.delete_user(actor, user, reason, request=request)
     ExternalId.objects.filter(user=user).delete()
     ClientGroup.members.through.objects.filter(user_id=user.pk).delete()

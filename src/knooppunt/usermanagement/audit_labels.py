@@ -34,7 +34,10 @@ ACTIONS = {
 
 
 def label(action: str) -> str:
-    return str(ACTIONS.get(action, action))
+    """The Dutch name; actions of other apps (SCIM tokens, ...) by their registered label."""
+    from knooppunt.audit import registry
+
+    return str(ACTIONS.get(action) or registry.label(action))
 
 
 def describe(details: dict) -> str:
