@@ -17,7 +17,6 @@ from knooppunt.access import services as access_services
 from knooppunt.access.principals import as_principal
 from knooppunt.accounts.models import Status, User
 from knooppunt.audit.services import record
-from knooppunt.core import doors
 from knooppunt.core.doors import nothing_changed, service
 from knooppunt.organisations.models import Organisation
 from knooppunt.usermanagement import services as um
@@ -28,9 +27,6 @@ from .models import ClientGroup, ExternalId, ScimToken
 from .users import Wanted, changed_fields
 
 NAME_LIMIT = 100
-# Last use is written at most this often per token (a write on every request would cost
-# every request a transaction).
-LAST_USE_EVERY = datetime.timedelta(minutes=1)
 
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -118,17 +114,6 @@ def revoke_token(actor, token: ScimToken, *, request=None) -> bool:
         details=_token_details(locked),
     )
     return True
-
-
-def note_use(token: ScimToken, address: str | None) -> None:
-    """Remember when (and from where) a token was last used: bookkeeping, not a change of the
-    portal's state, and at most once a minute per token."""
-    now = timezone.now()
-    if token.last_used_at and now - token.last_used_at < LAST_USE_EVERY:
-        return
-    with doors.bookkeeping():
-        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=address)
-    token.last_used_at, token.last_used_ip = now, address
 
 
 # --- users -----------------------------------------------------------------------------------

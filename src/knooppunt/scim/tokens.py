@@ -5,6 +5,7 @@ looked up by that hash on every SCIM request."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import ipaddress
@@ -12,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "kpscim_"
@@ -67,3 +69,23 @@ class Refusal:
 
     status: int
     detail: str
+
+
+# Last use is written at most this often per token (a write on every request would cost
+# every request a transaction).
+LAST_USE_EVERY = datetime.timedelta(minutes=1)
+
+
+def note_use(token, address: str | None) -> None:
+    """Remember when (and from where) a token was last used: bookkeeping, not a change of the
+    portal's state, and at most once a minute per token."""
+    now = timezone.now()
+    if token.last_used_at and now - token.last_used_at < LAST_USE_EVERY:
+        return
+    from knooppunt.core import doors
+
+    from .models import ScimToken
+
+    with doors.bookkeeping():
+        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=address)
+    token.last_used_at, token.last_used_ip = now, address

@@ -175,7 +175,7 @@ def _authenticate(request: HttpRequest) -> ScimToken:
         raise Refused(
             403, "De organisatie heeft nog niet alle overeenkomsten; koppelen kan nog niet."
         )
-    services.note_use(token, address)
+    tokens.note_use(token, address)
     return token
 
 
