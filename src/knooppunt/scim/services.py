@@ -181,6 +181,8 @@ def create_user(
     external = wanted.external_id or client_user_name
     if external:
         ExternalId.objects.create(user=user, value=external, from_user_name=not wanted.external_id)
+    else:  # known to have none: the answer needs no query to find that out
+        User.scim_external_id.related.set_cached_value(user, None)
     if wanted.active is False:
         um.deactivate_user(actor, user, request=request)
     return user

@@ -48,6 +48,8 @@ def etag(user: User) -> str:
 
 
 def external_id(user: User) -> str | None:
+    if not user.pk:
+        return None
     try:
         return user.scim_external_id.value
     except User.scim_external_id.RelatedObjectDoesNotExist:

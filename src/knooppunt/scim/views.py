@@ -437,7 +437,7 @@ def _client_user_name(payload: dict) -> str | None:
 
 
 def _created(call: Call, user: User) -> HttpResponse:
-    user = scim_users.visible(call.organisation_id).get(pk=user.pk)
+    # The service's user is the saved one, its externalId attached: no need to read it again.
     resource = scim_users.to_resource(user, call.base_url)
     params = _response_parameters(UserResource, call.request.GET)
     return _resource_response(resource, params, 201, Context.RESOURCE_CREATION_RESPONSE)
