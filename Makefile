@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
            EMAIL_FILE_PATH=var/mail KNOOPPUNT_SMS_BACKEND=file KNOOPPUNT_SMS_FILE_PATH=var/sms
 
-.PHONY: run test lint format bench lock clean install browser-deps chromium
+.PHONY: run test lint format bench lock clean install browser-deps chromium css screens
 
 $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ run: $(STAMP)
 	  $(BIN)/knooppunt runserver 127.0.0.1:8000'
 
 # The apps type-checked with mypy (django-stubs); every new app joins the list.
-TYPED := access audit accounts usermanagement core jobs scim
+TYPED := access audit accounts usermanagement core jobs products api aanmelding exchange scim
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,6 +62,15 @@ format: $(STAMP)
 
 test: chromium $(STAMP) browser-deps lint
 	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+# The NL Design System stylesheet (static/nlds/), built from the npm packages and committed, so
+# that `make run` needs no Node.js; the test suite checks that it is current.
+css: node_modules/.installed
+	node frontend/build-css.mjs
+
+# Full-page screenshots of the main screens (Dutch, 1280 and 390 wide) into docs/screens/.
+screens: $(STAMP) browser-deps
+	$(BIN)/pytest -p no:xdist -q src/knooppunt/testing/screens.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

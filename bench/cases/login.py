@@ -103,11 +103,12 @@ import os
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from knooppunt.accounts.models import Status, User
+from knooppunt.access.principals import COMMAND_LINE
 from knooppunt.operators.services import create_organisation
 
 count, password = int(os.environ["BENCH_USERS"]), os.environ["BENCH_PASSWORD"]
 organisation = create_organisation(
-    None, type="gemeente", naam="Gemeente Benchmark", gemeentecode="0999",
+    COMMAND_LINE, type="gemeente", naam="Gemeente Benchmark", gemeentecode="0999",
     agreements_signed=True,
 )
 encoded = make_password(password)  # the production hasher: Argon2id m=19 MiB, t=2, p=1

@@ -12,7 +12,13 @@ import Provider from 'oidc-provider';
 console.info = (...args) => console.error(...args);
 
 const LOA = [1, 2, 3, 4].map((n) => `urn:etoegang:core:assurance-class:loa${n}`);
-const EH_CLAIMS = ['kvk', 'vestigingsnummer', 'pseudo_id'];
+const FIELDS = ['kvk', 'vestigingsnummer', 'pseudo_id']; // of a login (queue, form)
+// The names this broker gives those claims (BROKER_CLAIM_NAMES renames any of them) and where
+// it delivers them (BROKER_CLAIMS_IN: "id_token" and userinfo, or "userinfo" only).
+const claimNames = { ...Object.fromEntries(FIELDS.map((f) => [f, f])), ...JSON.parse(process.env.BROKER_CLAIM_NAMES || '{}') };
+const EH_CLAIMS = FIELDS.map((f) => claimNames[f]);
+const claimsIn = process.env.BROKER_CLAIMS_IN || 'id_token';
+if (!['id_token', 'userinfo'].includes(claimsIn)) throw new Error(`BROKER_CLAIMS_IN: ${claimsIn}`);
 const clients = JSON.parse(process.env.BROKER_CLIENTS || JSON.stringify([{
   client_id: 'knooppunt',
   client_secret: 'knooppunt-secret',
@@ -20,7 +26,7 @@ const clients = JSON.parse(process.env.BROKER_CLIENTS || JSON.stringify([{
 }]));
 
 const queue = []; // logins queued through POST /test/next-login, first in first out
-const accounts = new Map(); // sub -> { acr, kvk, vestigingsnummer?, pseudo_id }, filled at login
+const accounts = new Map(); // sub -> { acr, kvk, vestigingsnummer?, pseudo_id, userinfo_sub? }
 
 // Listen first (port 0 lets the OS pick a free port), so the issuer can carry the real port.
 let handler = (_req, res) => { res.statusCode = 503; res.end(); };
@@ -35,7 +41,8 @@ const provider = new Provider(issuer, {
   jwks: { keys: [{ ...signingKey, kid: `broker-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' }] },
   cookies: { keys: [randomBytes(32).toString('base64url')] }, // never `secure` on plain http
   acrValues: LOA,
-  // Put the eHerkenning claims (and acr) in the ID token for scope openid alone.
+  // The eHerkenning claims come with scope openid alone: in the ID token too, unless
+  // BROKER_CLAIMS_IN=userinfo (findAccount below).
   conformIdTokenClaims: false,
   claims: { openid: ['sub', 'acr', ...EH_CLAIMS], eherkenning: EH_CLAIMS },
   scopes: ['openid', 'eherkenning'],
@@ -44,7 +51,15 @@ const provider = new Provider(issuer, {
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(_ctx, sub) {
     const account = accounts.get(sub);
-    return account && { accountId: sub, claims: async () => ({ sub, ...account }) };
+    if (!account) return undefined;
+    // `use` is "id_token" or "userinfo"; the provider sets `sub` itself.
+    const claims = async (use) => {
+      const delivered = use === 'userinfo' || claimsIn === 'id_token';
+      const named = Object.fromEntries(FIELDS.filter((f) => account[f] !== undefined)
+        .map((f) => [claimNames[f], account[f]]));
+      return { sub, acr: account.acr, ...(delivered ? named : {}) };
+    };
+    return { accountId: sub, claims };
   },
   ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 },
   clientBasedCORS: () => false,
@@ -62,6 +77,8 @@ function parseLogin(input) {
   if (missing.length) throw new Error(`missing field(s): ${missing.join(', ')}`);
   if (!LOA.includes(login.acr)) throw new Error(`acr must be one of ${LOA.join(', ')}`);
   if (str('vestigingsnummer')) login.vestigingsnummer = str('vestigingsnummer');
+  // A faulty broker: its userinfo answer names another subject than the ID token.
+  if (str('userinfo_sub')) login.userinfo_sub = str('userinfo_sub');
   return login;
 }
 
@@ -89,6 +106,12 @@ provider.use(async (ctx, next) => {
   if (/^\/auth(\/|$)/.test(ctx.path) && ctx.req.headers.cookie) {
     ctx.req.headers.cookie = ctx.req.headers.cookie.split(/;\s*/)
       .filter((c) => !/^_session(\.sig)?=/.test(c)).join('; ');
+  }
+  if (ctx.path === '/me') {
+    await next();
+    const userinfoSub = ctx.body && accounts.get(ctx.body.sub)?.userinfo_sub;
+    if (userinfoSub) ctx.body = { ...ctx.body, sub: userinfoSub };
+    return;
   }
   if (ctx.path === '/test/next-login' && ctx.method === 'POST') {
     try {

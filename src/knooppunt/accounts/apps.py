@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "knooppunt.accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Gebruikers")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

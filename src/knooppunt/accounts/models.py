@@ -100,7 +100,7 @@ def _user_with_organisation_sql(where: str) -> str:
 
 
 class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
-    username = models.CharField(_("username"), max_length=150, unique=True)
+    username = models.CharField(_("gebruikersnaam"), max_length=150, unique=True)
     voorletters = models.CharField(_("voorletters"), max_length=20)
     voornaam = models.CharField(_("voornaam"), max_length=100)
     tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
@@ -231,8 +231,8 @@ class IssuedUsername(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("uitgegeven inlognaam")
-        verbose_name_plural = _("uitgegeven inlognamen")
+        verbose_name = _("uitgegeven gebruikersnaam")
+        verbose_name_plural = _("uitgegeven gebruikersnamen")
 
     def __str__(self) -> str:
         return self.name

@@ -2,9 +2,11 @@
 
 Every audited change calls `record()` inside its own transaction, so the event exists exactly
 when the change does. `record()` takes no lock: the event carries a MAC over its content and no
-place in the chain yet. After the transaction commits, `seal_pending()` (and the periodic job
-`audit.seal`) gives committed events their gapless place in the chain in a short transaction of
-its own; only that step holds the head row, for a few milliseconds (docs/decisions.md).
+place in the chain yet. The job worker's sealer (`knooppunt worker`, every
+KNOOPPUNT_AUDIT_SEAL_INTERVAL seconds) gives committed events their gapless place in the chain in
+a short transaction of its own; only that step holds the head row, for a few milliseconds
+(docs/decisions.md). With KNOOPPUNT_AUDIT_SEAL_ON_COMMIT the request seals right after its own
+commit as well.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from knooppunt.access.principals import Actor, ActorKind, as_principal
@@ -144,7 +146,8 @@ def record(
         cursor.execute(_insert_sql(connection.vendor), values)
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, DEFAULT_DB_ALIAS
-    _seal_after_commit()
+    if settings.KNOOPPUNT_AUDIT_SEAL_ON_COMMIT:
+        _seal_after_commit()
     seen = recorded.get()
     if seen is not None:
         seen.append(action)
@@ -220,7 +223,11 @@ def _seal(wait: bool, limit: int) -> int | None:
         if row is None:
             if AuditChainHead.objects.filter(pk=1).exists():
                 return None  # locked by another sealer
-            AuditChainHead.objects.create(pk=1, mac=head_mac(0, GENESIS))
+            try:  # an empty database (the migration makes the row; a test flush removes it)
+                with transaction.atomic():
+                    AuditChainHead.objects.create(pk=1, mac=head_mac(0, GENESIS))
+            except IntegrityError:
+                return None  # another sealer made it a moment ago
             row = (0, GENESIS)
         last_seq, last_hash = row
         cursor.execute(statements["pending"], [limit])

@@ -43,13 +43,27 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "knooppunt.usermanagement",
+    "knooppunt.aanmelding",
     "knooppunt.scim",
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
+    "knooppunt.products",
+    # The webservice (docs/decisions.md): REST on djangorestframework, OpenAPI by
+    # drf-spectacular, Swagger UI from our own static files (drf-spectacular-sidecar). The api
+    # app comes first: its Dutch catalogue keeps Django's wording for the messages DRF's own
+    # Dutch catalogue words differently ("Dit veld is verplicht.").
+    "knooppunt.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Berichtenverkeer iWmo/iJw (SPEC 7.1).
+    "knooppunt.exchange",
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ every answer is problem details with the trace headers (knooppunt.api).
+    "knooppunt.api.middleware.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -86,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "knooppunt.core.context_processors.navigation",
+                "knooppunt.core.context_processors.site",
             ],
         },
     },
@@ -231,20 +246,46 @@ CONTENT_SECURITY_POLICY = {
 
 # Language: Dutch first, English selectable.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+# Each language in its own name ("English", not "Engels"): the option is marked lang="en".
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own css/ (no app of its own)
 STATIC_ROOT = Path(config("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SRC_DIR / "static"]  # the project's own CSS and JS (not inside an app)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Message payloads (knooppunt.exchange): through Django's storage API, never at a public URL;
+# they are served by an authorised view only. The filesystem by default; S3-compatible storage
+# through django-storages (`storages.backends.s3.S3Storage`, needs boto3), see the README.
+_EXCHANGE_BACKEND = config(
+    "KNOOPPUNT_EXCHANGE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+if _EXCHANGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    _EXCHANGE_OPTIONS: dict = {
+        "location": config("KNOOPPUNT_EXCHANGE_STORAGE_DIR", str(VAR_DIR / "berichten")),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    }
+else:
+    _EXCHANGE_OPTIONS = {
+        "bucket_name": config("KNOOPPUNT_EXCHANGE_S3_BUCKET", ""),
+        "endpoint_url": config("KNOOPPUNT_EXCHANGE_S3_ENDPOINT_URL", None),
+        "region_name": config("KNOOPPUNT_EXCHANGE_S3_REGION", None),
+        "access_key": config("KNOOPPUNT_EXCHANGE_S3_ACCESS_KEY", None),
+        "secret_key": config("KNOOPPUNT_EXCHANGE_S3_SECRET_KEY", None),
+        "location": config("KNOOPPUNT_EXCHANGE_S3_PREFIX", "berichten"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+STORAGES["exchange"] = {"BACKEND": _EXCHANGE_BACKEND, "OPTIONS": _EXCHANGE_OPTIONS}
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps, no collectstatic step
 
 # Mail: any Django backend; `make run` and the tests use the file backend (one file per message).
@@ -294,6 +335,24 @@ KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
 # SCIM tokens are kept as an HMAC under this key (scim.tokens); changing it voids every token.
 KNOOPPUNT_SCIM_TOKEN_KEY = config("KNOOPPUNT_SCIM_TOKEN_KEY", SECRET_KEY)
 
+# The footer's contact (as in the manuals' contact chapters), privacy statement and
+# toegankelijkheidsverklaring. The statements are plain-text files (paragraphs separated by an
+# empty line); without one, the portal shows its own default text.
+KNOOPPUNT_SERVICEDESK_NAME = config("KNOOPPUNT_SERVICEDESK_NAME", "")
+KNOOPPUNT_SERVICEDESK_PHONE = config("KNOOPPUNT_SERVICEDESK_PHONE", "088 123 45 67")
+KNOOPPUNT_SERVICEDESK_HOURS = config("KNOOPPUNT_SERVICEDESK_HOURS", "")
+KNOOPPUNT_SERVICEDESK_EMAIL = config("KNOOPPUNT_SERVICEDESK_EMAIL", "servicedesk@knooppunt.example")
+KNOOPPUNT_PORTAL_OWNER = config("KNOOPPUNT_PORTAL_OWNER", "de beheerorganisatie van Knooppunt")
+KNOOPPUNT_PRIVACY_STATEMENT_FILE = config("KNOOPPUNT_PRIVACY_STATEMENT_FILE", "")
+KNOOPPUNT_ACCESSIBILITY_STATEMENT_FILE = config("KNOOPPUNT_ACCESSIBILITY_STATEMENT_FILE", "")
+KNOOPPUNT_ACCESSIBILITY_STATEMENT_DATE = config(
+    "KNOOPPUNT_ACCESSIBILITY_STATEMENT_DATE", "2026-12-01"
+)
+
+# "Aanmelden gebruikersbeheerder" (BIDN 2): requests per address per day, and the upload limit.
+KNOOPPUNT_APPLICATION_LIMIT = config("KNOOPPUNT_APPLICATION_LIMIT", 3, cast=int)
+KNOOPPUNT_APPLICATION_MAX_MB = config("KNOOPPUNT_APPLICATION_MAX_MB", 5, cast=int)
+
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 # The one door (core.doors): a service that asks no rule or writes no audit event is an error
@@ -301,8 +360,95 @@ KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
 KNOOPPUNT_STRICT_DOORS = config("KNOOPPUNT_STRICT_DOORS", False, cast=bool)
 # Refused requests in the audit trail: at most this many per actor (or address) per minute.
 KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE = config("KNOOPPUNT_AUDIT_REFUSALS_PER_MINUTE", 20, cast=int)
-# Events are chained right after their commit; `verify_audit` reports any left unchained longer.
+# Events are chained by the job worker's sealer every KNOOPPUNT_AUDIT_SEAL_INTERVAL seconds (and
+# by the request itself after its commit when KNOOPPUNT_AUDIT_SEAL_ON_COMMIT is on);
+# `verify_audit` reports any left unchained longer than KNOOPPUNT_AUDIT_SEAL_SECONDS.
+KNOOPPUNT_AUDIT_SEAL_INTERVAL = config("KNOOPPUNT_AUDIT_SEAL_INTERVAL", 1.0, cast=float)
+KNOOPPUNT_AUDIT_SEAL_ON_COMMIT = config("KNOOPPUNT_AUDIT_SEAL_ON_COMMIT", False, cast=bool)
 KNOOPPUNT_AUDIT_SEAL_SECONDS = config("KNOOPPUNT_AUDIT_SEAL_SECONDS", 300, cast=int)
+
+# The webservice under /api/v1/ (knooppunt.api, README "Webservice"). Credentials are made on the
+# "Productinstellingen" tab; every call counts against its credential's limit: this many calls
+# per window (sliding), or the credential's own limit set by the operator. The counters are in the
+# database (table api_ratecounter), or in Redis when KNOOPPUNT_REDIS_URL is set; never in a
+# process's memory, so every app process counts the same calls.
+KNOOPPUNT_API_PREFIX = "/api/"
+KNOOPPUNT_API_RATE_LIMIT = config("KNOOPPUNT_API_RATE_LIMIT", 600, cast=int)
+KNOOPPUNT_API_RATE_WINDOW_SECONDS = config("KNOOPPUNT_API_RATE_WINDOW_SECONDS", 60, cast=int)
+# Limits of endpoints that count in a scope of their own (ApiView.throttle_scope): "scope=n,...".
+KNOOPPUNT_API_RATE_LIMITS = {
+    name.strip(): int(value)
+    for name, _sep, value in (
+        item.partition("=") for item in config("KNOOPPUNT_API_RATE_LIMITS", [], split=True)
+    )
+    if name.strip() and value.strip().isdigit()
+}
+KNOOPPUNT_REDIS_URL = config("KNOOPPUNT_REDIS_URL", "")
+# The largest request body an endpoint takes unless it says otherwise (413 above it).
+KNOOPPUNT_API_MAX_BODY_BYTES = config("KNOOPPUNT_API_MAX_BODY_BYTES", 1024 * 1024, cast=int)
+# How long a key keeps working after "Vernieuwen" unless the Productbeheerder chooses otherwise.
+KNOOPPUNT_API_ROTATION_GRACE_HOURS = config("KNOOPPUNT_API_ROTATION_GRACE_HOURS", 24, cast=int)
+# The integrators' guide, shown at /webservice/handleiding/ and linked from the tab.
+KNOOPPUNT_API_GUIDE = config("KNOOPPUNT_API_GUIDE", str(BASE_DIR / "docs" / "webservice.md"))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knooppunt.api.authentication.CredentialAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["knooppunt.api.permissions.RuleRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["knooppunt.api.throttling.CredentialRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "knooppunt.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "knooppunt.api.authentication.anonymous",
+    "UNAUTHENTICATED_TOKEN": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Knooppunt webservice",
+    "DESCRIPTION": (
+        "De webservice van Knooppunt voor systeem-tot-systeemgebruik van de producten. Elke "
+        "aanroep stuurt de sleutel van een webservice-koppeling mee (`Authorization: Bearer "
+        "<sleutel>`); de productbeheerder maakt die aan op het tabblad Productinstellingen. "
+        "Fouten zijn problem details (RFC 9457, `application/problem+json`). De handleiding "
+        f"voor integratoren staat op {KNOOPPUNT_BASE_URL}/webservice/handleiding/."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "knooppunt.api.schema.add_conventions",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Berichtenverkeer iWmo/iJw (knooppunt.exchange, SPEC 7.1). Schema sets per release: folders
+# `iwmo-3.2/`, `ijw-3.3/`, ... in these directories; empty: the package's own 3.2 copy.
+KNOOPPUNT_ISTANDAARDEN_DIRS = config("KNOOPPUNT_ISTANDAARDEN_DIRS", [], split=True)
+# 25 MB per file, as VECOZO and the GGk; a ZIP holds at most 100 files and unpacks to at most
+# KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES (a ZIP bomb is refused before it fills memory).
+KNOOPPUNT_EXCHANGE_MAX_FILE_BYTES = config(
+    "KNOOPPUNT_EXCHANGE_MAX_FILE_BYTES", 25 * 1024 * 1024, cast=int
+)
+KNOOPPUNT_EXCHANGE_ZIP_MAX_FILES = config("KNOOPPUNT_EXCHANGE_ZIP_MAX_FILES", 100, cast=int)
+KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES = config(
+    "KNOOPPUNT_EXCHANGE_ZIP_MAX_BYTES", 100 * 1024 * 1024, cast=int
+)
+# At most one notification mail per address per this many minutes; the rest is bundled.
+KNOOPPUNT_EXCHANGE_NOTIFY_MINUTES = config("KNOOPPUNT_EXCHANGE_NOTIFY_MINUTES", 15, cast=int)
+# Retention (README): the payload 60 days after it was retrieved (VECOZO keeps 2 months) or 90
+# days after it arrived when never retrieved; the metadata 2 years; refused files' lists 90 days.
+KNOOPPUNT_EXCHANGE_PAYLOAD_DAYS = config("KNOOPPUNT_EXCHANGE_PAYLOAD_DAYS", 60, cast=int)
+KNOOPPUNT_EXCHANGE_UNRETRIEVED_DAYS = config("KNOOPPUNT_EXCHANGE_UNRETRIEVED_DAYS", 90, cast=int)
+KNOOPPUNT_EXCHANGE_METADATA_DAYS = config("KNOOPPUNT_EXCHANGE_METADATA_DAYS", 730, cast=int)
+KNOOPPUNT_EXCHANGE_REFUSAL_DAYS = config("KNOOPPUNT_EXCHANGE_REFUSAL_DAYS", 90, cast=int)
+# Payloads without a message row older than this are removed by the sweep (a crash mid-upload).
+KNOOPPUNT_EXCHANGE_ORPHAN_MINUTES = config("KNOOPPUNT_EXCHANGE_ORPHAN_MINUTES", 60, cast=int)
 
 LOGGING = {
     "version": 1,
@@ -310,5 +456,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "WARNING")},
     # Failed logins are in the audit trail; axes' own warning per failure would only repeat them.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # Every seal of the audit chain: its last number and hash, for a log kept outside the
+        # database (docs/decisions.md, "An audit trail that does not serialise its writers").
+        "knooppunt.audit.checkpoints": {
+            "level": config("KNOOPPUNT_AUDIT_CHECKPOINT_LOG_LEVEL", "INFO"),
+        },
+    },
 }

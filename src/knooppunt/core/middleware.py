@@ -10,8 +10,16 @@ from knooppunt.core.delivery import DeliveryFailed
 from knooppunt.core.errors import RETRY_AFTER_SECONDS
 from knooppunt.core.http import is_open_path
 
-# Paths that stay reachable behind the gate: leaving, switching language, static files.
-ALWAYS_OPEN = ("accounts:logout", "accounts:password_change", "accounts:keepalive", "set_language")
+# Paths that stay reachable behind the gate: leaving, switching language, static files, and
+# the statements linked from every page's footer.
+ALWAYS_OPEN = (
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:keepalive",
+    "set_language",
+    "core:privacy",
+    "core:accessibility",
+)
 
 
 class AgreementsGateMiddleware:
@@ -24,13 +32,14 @@ class AgreementsGateMiddleware:
             user.is_authenticated and user.is_active and not is_open_path(request.path, ALWAYS_OPEN)
         )
         if gated and not rules.can(user, "portal.use"):
+            # The menu is left out (gated): every entry would lead back to this page.
             from knooppunt.audit.refusals import record_refusal
 
             record_refusal(request, action="portal.use", asked="", kind="gate")
             return render(
                 request,
                 "core/agreements_missing.html",
-                {"missing": user.organisation.missing_agreements()},
+                {"missing": user.organisation.missing_agreements(), "gated": True},
                 status=403,
             )
         return self.get_response(request)

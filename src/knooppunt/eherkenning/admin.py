@@ -14,7 +14,7 @@ from knooppunt.core.registry import ConsoleInline, console_inlines
 from knooppunt.operators.admin import OperatorAdmin, operator_site
 
 from . import oidc, services
-from .models import Broker, CodeRecipient, Registration, Vestiging
+from .models import CLAIM_FIELDS, Broker, CodeRecipient, Registration, Vestiging
 
 
 class SecretField(forms.CharField):
@@ -31,7 +31,7 @@ class BrokerForm(forms.ModelForm):
 
     class Meta:
         model = Broker
-        fields = ["naam", "issuer", "client_id", "client_secret", "active"]
+        fields = ["naam", "issuer", "client_id", "client_secret", "active", *CLAIM_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +39,10 @@ class BrokerForm(forms.ModelForm):
             self.fields["client_secret"].help_text = _(
                 "Wordt nooit getoond. Laat leeg om het huidige geheim te houden."
             )
+        for name in CLAIM_FIELDS:  # left empty: the usual name
+            field, usual = self.fields[name], Broker._meta.get_field(name).default
+            field.required, field.empty_value = False, usual
+            field.widget.attrs["placeholder"] = usual
 
     def clean_client_secret(self):
         value = self.cleaned_data.get("client_secret", "")
@@ -58,9 +62,22 @@ class BrokerAdmin(OperatorAdmin):
     readonly_fields = ("metadata_fetched_at",)
     actions = ["test_connection"]
 
-    def get_fields(self, request, obj=None):
-        fields = ["naam", "issuer", "client_id", "client_secret", "active"]
-        return fields + ["metadata_fetched_at"] if obj else fields
+    def get_fieldsets(self, request, obj=None):
+        connection = ["naam", "issuer", "client_id", "client_secret", "active"]
+        return [
+            (None, {"fields": connection + ["metadata_fetched_at"] if obj else connection}),
+            (
+                _("Claims"),
+                {
+                    "fields": CLAIM_FIELDS,
+                    "description": _(
+                        "Onder welke namen de makelaar het KvK-nummer, het vestigingsnummer en "
+                        "het pseudoniem doorgeeft: in het ID-token, of anders via zijn "
+                        "userinfo-endpoint."
+                    ),
+                },
+            ),
+        ]
 
     def save_model(self, request, obj, form, change):
         services.save_broker(request.user, obj, form.changed_data, request=request)
@@ -158,7 +175,7 @@ class RegistrationAdmin(OperatorAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("inlognaam"), ordering="user__username")
+    @admin.display(description=_("gebruikersnaam"), ordering="user__username")
     def login_name(self, obj):
         return obj.user.username
 

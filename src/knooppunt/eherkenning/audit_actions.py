@@ -20,7 +20,12 @@ register(
     _("eHerkenningmakelaar toegevoegd"),
     Group.CONSOLE,
     belongs_to=BelongsTo.OPERATOR,
-    details={"issuer": _("issuer"), "client_id": _("client-id"), "active": _("actief")},
+    details={
+        "issuer": _("issuer"),
+        "client_id": _("client-id"),
+        "active": _("actief"),
+        "claims": _("claims"),
+    },
 )
 register(
     "eherkenning.broker_change",

@@ -2,7 +2,10 @@
 verification code. Field rules live in accounts.fields; the services apply them."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from knooppunt.accounts import fields
 
 
 class BrokerChoiceForm(forms.Form):
@@ -53,6 +56,26 @@ class PersonalSettingsForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        self.organisation = organisation
+        super().__init__(*args, **kwargs)
+
+    # Every field checked in the same round as the names (the service checks them again). An
+    # address already in use is the service's to judge: an appointed administrator's is allowed.
+    def clean_email(self):
+        value = self.cleaned_data["email"]
+        if self.organisation is None:
+            return value
+        try:
+            return fields.clean_email(value, self.organisation)
+        except ValidationError as exc:
+            if exc.code == "duplicate":
+                return value
+            raise
+
+    def clean_telefoonnummer(self):
+        return fields.clean_mobile(self.cleaned_data["telefoonnummer"])
 
 
 class VerificationForm(forms.Form):

@@ -3,6 +3,7 @@ tie a login to an organisation, the link from a broker's pseudonymous person id 
 the first-login registration with its verification code."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from knooppunt.core.fields import EncryptedTextField
 from knooppunt.organisations.validators import validate_vestigingsnummer
 
-from .validators import WELL_KNOWN, validate_issuer
+from .validators import WELL_KNOWN, validate_claim_name, validate_issuer
+
+CLAIM_FIELDS = ("kvk_claim", "vestigingsnummer_claim", "pseudo_id_claim")
 
 
 class Broker(models.Model):
@@ -37,6 +40,34 @@ class Broker(models.Model):
     client_secret = EncryptedTextField(_("client secret"))
     active = models.BooleanField(
         _("actief"), default=True, help_text=_("Alleen actieve makelaars zijn te kiezen.")
+    )
+    # The names under which this broker delivers the company and the person, in its ID token
+    # or else from its userinfo endpoint (oidc.claims_of).
+    kvk_claim = models.CharField(
+        _("claim met het KvK-nummer"),
+        max_length=200,
+        default="kvk",
+        validators=[validate_claim_name],
+        help_text=_("De naam waaronder de makelaar het KvK-nummer doorgeeft."),
+    )
+    vestigingsnummer_claim = models.CharField(
+        _("claim met het vestigingsnummer"),
+        max_length=200,
+        default="vestigingsnummer",
+        validators=[validate_claim_name],
+        help_text=_(
+            "De naam waaronder de makelaar het vestigingsnummer doorgeeft (als er een is)."
+        ),
+    )
+    pseudo_id_claim = models.CharField(
+        _("claim met het pseudoniem"),
+        max_length=200,
+        default="pseudo_id",
+        validators=[validate_claim_name],
+        help_text=_(
+            "De naam waaronder de makelaar het pseudoniem van de persoon doorgeeft. Geeft de "
+            "makelaar er geen, dan geldt de sub (identificatie) als pseudoniem."
+        ),
     )
     # The broker's discovery document and signing keys, cached here (not in process memory) so
     # every app process shares them; emptied whenever the issuer changes.
@@ -71,6 +102,31 @@ class Broker(models.Model):
         if issuer.endswith(WELL_KNOWN):
             issuer = issuer[: -len(WELL_KNOWN)]
         self.issuer = issuer
+        for field in CLAIM_FIELDS:
+            setattr(self, field, (getattr(self, field) or "").strip())
+        names = [getattr(self, field) for field in CLAIM_FIELDS]
+        if "sub" in names[:2]:
+            raise ValidationError(
+                {
+                    CLAIM_FIELDS[names.index("sub")]: _(
+                        "De sub identificeert de persoon, niet de organisatie."
+                    )
+                }
+            )
+        repeated = [i for i, name in enumerate(names) if name and name in names[:i]]
+        if repeated:
+            raise ValidationError(
+                {CLAIM_FIELDS[repeated[0]]: _("Geef de drie claims elk een eigen naam.")}
+            )
+
+    @property
+    def claim_names(self) -> dict[str, str]:
+        """Our name of each eHerkenning claim -> the broker's."""
+        return {
+            "kvk": self.kvk_claim,
+            "vestigingsnummer": self.vestigingsnummer_claim,
+            "pseudo_id": self.pseudo_id_claim,
+        }
 
     @property
     def discovery_url(self) -> str:

@@ -5,6 +5,10 @@ at run time. The authorization code flow uses PKCE (S256), a state and a nonce k
 session; the ID token must be signed (RS256) by a key from the broker's JWKS and name this
 broker as issuer and our client id as its only audience. Discovery documents and keys are
 cached in the database (`Broker.metadata`), never only in process memory.
+
+The company and the person (`kvk`, `vestigingsnummer`, the pseudonym) come under the names the
+broker gives them (`Broker.claim_names`), from the ID token or, where it lacks them, from the
+broker's userinfo endpoint, whose answer must be about the ID token's subject.
 """
 
 from datetime import timedelta
@@ -40,6 +44,10 @@ METADATA_KEYS = (
 
 class BrokerUnavailable(Exception):
     """The broker could not be reached, or its configuration is unusable."""
+
+    def __init__(self, detail: str, broker: Broker | None = None):
+        super().__init__(detail)
+        self.broker = broker
 
 
 class LoginRejected(Exception):
@@ -157,6 +165,53 @@ class BrokerClient(DjangoOAuth2App):
     def issuer(self) -> str:
         return self._cached["issuer"]
 
+    def eherkenning_claims(self, token: dict, id_claims: dict) -> dict:
+        """What the broker asserted, under our names: `sub` and `acr` from the verified ID
+        token; `kvk`, `vestigingsnummer` and `pseudo_id` under the broker's names for them,
+        from the ID token, and those it lacks from the userinfo endpoint (which a broker that
+        follows OpenID Connect strictly uses for every claim it is not asked for in the ID
+        token). Nothing else is taken from userinfo, the level least of all."""
+        names = self.broker.claim_names
+        claims = {"sub": id_claims.get("sub"), "acr": id_claims.get("acr")}
+        claims.update({ours: id_claims.get(theirs) for ours, theirs in names.items()})
+        lacking = [ours for ours in names if not _present(claims[ours])]
+        if lacking and self._cached.get("userinfo_endpoint"):
+            userinfo = self.read_userinfo(token, claims["sub"])
+            claims.update({ours: userinfo.get(names[ours]) for ours in lacking})
+        return claims
+
+    def read_userinfo(self, token: dict, sub) -> dict:
+        """The userinfo answer (OpenID Connect Core 5.3) for the access token, outside any
+        transaction. Its `sub` must be the ID token's exactly (5.3.4), or none of it is used."""
+        url = self._cached["userinfo_endpoint"]
+        if not token.get("access_token"):
+            raise LoginRejected("token", "userinfo: no access token", self.broker)
+        try:
+            response = self.get(url, token=token, headers={"Accept": "application/json"})
+        except requests.RequestException as exc:
+            raise BrokerUnavailable(f"userinfo {url}: {exc}", self.broker) from exc
+        except OAuthError as exc:  # e.g. a token type other than Bearer
+            raise LoginRejected("token", f"userinfo: {exc}"[:200], self.broker) from exc
+        if response.status_code != 200:
+            # RFC 6750 3: the reason is in WWW-Authenticate (e.g. error="invalid_token").
+            reason = response.headers.get("WWW-Authenticate", "")[:150]
+            raise LoginRejected(
+                "token", f"userinfo answered {response.status_code} {reason}".strip(), self.broker
+            )
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        try:
+            if content_type != "application/json":
+                raise ValueError(f"Content-Type {content_type!r}, not application/json")
+            userinfo = response.json()
+        except ValueError as exc:
+            raise LoginRejected("token", f"userinfo: {exc}"[:200], self.broker) from exc
+        if not isinstance(userinfo, dict):
+            raise LoginRejected("token", "userinfo: no JSON object", self.broker)
+        if not isinstance(sub, str) or userinfo.get("sub") != sub:
+            # Whose answer it was stays out of the audit trail: it is someone's identifier.
+            raise LoginRejected("token", "userinfo sub is not the ID token's", self.broker)
+        return userinfo
+
     def save_authorize_data(self, request, **kwargs):
         # The state's data (nonce, PKCE verifier, redirect URI) also names the broker, so one
         # callback address serves every broker and the answer is checked against the right one.
@@ -186,6 +241,10 @@ class BrokerClient(DjangoOAuth2App):
         return dict(claims)
 
 
+def _present(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def start_login(request, broker: Broker):
     """Redirect to the broker's authorization endpoint, asking for EH3."""
     client = BrokerClient(broker)
@@ -193,7 +252,9 @@ def start_login(request, broker: Broker):
 
 
 def finish_login(request) -> tuple[Broker, dict]:
-    """Check the broker's answer at the callback and return the broker and verified claims.
+    """Check the broker's answer at the callback and return the broker and the verified
+    claims under our names (`BrokerClient.eherkenning_claims`), read from userinfo too where
+    the ID token lacks them.
 
     Raises LoginRejected or BrokerUnavailable; the state is used up either way.
     """
@@ -208,9 +269,9 @@ def finish_login(request) -> tuple[Broker, dict]:
         raise LoginRejected("state", "broker no longer active")
     try:
         client = BrokerClient(broker)
-    except BrokerUnavailable:
+    except BrokerUnavailable as exc:
         framework.clear_state_data(request.session, state)
-        raise
+        raise BrokerUnavailable(str(exc), broker) from exc
     # RFC 9207: an answer that names another issuer comes from another broker (mix-up attack).
     answered_by = request.GET.get("iss")
     if answered_by is not None and answered_by != client.issuer:
@@ -226,10 +287,11 @@ def finish_login(request) -> tuple[Broker, dict]:
     except JoseError as exc:
         raise LoginRejected("token", f"{type(exc).__name__}: {exc}"[:200], broker) from exc
     except requests.RequestException as exc:
-        raise BrokerUnavailable(str(exc)) from exc
+        raise BrokerUnavailable(str(exc), broker) from exc
     except ValueError as exc:  # a token response that is not JSON
         raise LoginRejected("token", str(exc)[:200], broker) from exc
-    claims = token.get("userinfo")
-    if not claims:
+    # Authlib keeps the verified ID token's claims under "userinfo"; the endpoint is not read.
+    id_claims = token.get("userinfo")
+    if not id_claims:
         raise LoginRejected("token", "no verified ID token", broker)
-    return broker, dict(claims)
+    return broker, client.eherkenning_claims(token, dict(id_claims))

@@ -39,3 +39,26 @@ def validate_issuer(value: str) -> None:
         )
     if parts.scheme != "https" and not _is_loopback(parts.hostname or ""):
         raise ValidationError(_("Gebruik een https-adres voor de makelaar."), code="insecure")
+
+
+# Claims of the ID token's own protocol (OpenID Connect Core 2 and 3.1.3.6): never a company's
+# or a person's data, so no broker's claim name for them. `sub` may name the pseudonym.
+PROTOCOL_CLAIMS = frozenset(
+    {"iss", "aud", "exp", "iat", "nbf", "jti", "nonce", "acr", "amr", "azp", "auth_time"}
+    | {"at_hash", "c_hash", "s_hash", "sid"}
+)
+
+
+def validate_claim_name(value: str) -> None:
+    """A claim name as a broker spells it: `kvk`, or a URI such as
+    `urn:etoegang:1.9:EntityConcernedID:KvKnr`; printable, without spaces."""
+    if not value or not value.isprintable() or any(ch.isspace() for ch in value):
+        raise ValidationError(
+            _("Vul de naam van de claim in, zonder spaties (bijvoorbeeld kvk)."), code="invalid"
+        )
+    if value in PROTOCOL_CLAIMS:
+        raise ValidationError(
+            _("%(name)s is een vaste claim van OpenID Connect; vul de naam van de claim in."),
+            code="protocol",
+            params={"name": value},
+        )

@@ -84,7 +84,7 @@ def register(request):
         if services.user_awaiting_verification(request):
             return redirect("eherkenning:verify")
         return _start_again(request)
-    form = PersonalSettingsForm(_posted(request))
+    form = PersonalSettingsForm(_posted(request), organisation=pending.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.register(request, pending, form.cleaned_data)

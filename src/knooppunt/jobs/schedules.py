@@ -24,6 +24,8 @@ SCHEDULES = [
     Scheduled("audit.seal", "knooppunt.audit.services.seal_pending", minutes=1),
     # Mails whose jobs ran out while the mail server was down get a new job.
     Scheduled("mail.requeue", "knooppunt.jobs.mail.requeue_stalled", minutes=10),
+    # New messages whose notification waited for an address's quiet period (exchange.tasks).
+    Scheduled("exchange.notify", "knooppunt.exchange.tasks.notify_pending", minutes=5),
 ]
 
 

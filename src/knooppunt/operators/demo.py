@@ -103,7 +103,7 @@ ORGANISATIONS = [
                 "fatima.elamrani@delinde.example",
                 "0644455566",
                 False,
-                [("iwmo", Role.GEBRUIKER)],
+                [("iwmo", Role.GEBRUIKER), ("ijw", Role.GEBRUIKER)],
             ),
         ],
     },
@@ -158,4 +158,8 @@ def seed() -> list[tuple[str, User]]:
                 link = create_link(user, PasswordLinkPurpose.INVITATION)
                 user = use_link(link.rstrip("/").rsplit("/", 1)[-1], DEMO_PASSWORD)
             logins.append((organisation.naam, user))
+    # Messages between the demo gemeente and zorgaanbieder, so that no inbox starts empty.
+    from knooppunt.exchange.demo import seed_messages
+
+    seed_messages()
     return logins

@@ -2,6 +2,8 @@
 and appoint administrators. The console, the command line and the demo data call these."""
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,11 +25,11 @@ from knooppunt.organisations.models import Agreement, EmailDomain, Organisation
 def create_organisation(
     actor,
     *,
-    domains: list[str] = (),
-    products: list[str] = (),
+    domains: Sequence[str] = (),
+    products: Sequence[str] = (),
     agreements_signed: bool = False,
     request=None,
-    **fields,
+    **fields: Any,
 ) -> Organisation:
     """Validate everything first (full_clean), then write the organisation and its parts."""
     rules.require(actor, "organisation.create")

@@ -21,10 +21,11 @@ class OrganisationType(models.TextChoices):
 
 
 class Profile(models.TextChoices):
-    """Portero 3.4: the profile sets the Wlz-aanvraagsoorten for all users of the organisation."""
+    """Portero 3.4: the profile sets the Wlz-aanvraagsoorten for all users of the organisation.
+    Its names are the CIZ's product names, the same in every language (not translated)."""
 
-    BASIS = "basis", _("Basis")
-    VOLLEDIG = "volledig", _("Volledig")
+    BASIS = "basis", "Basis"
+    VOLLEDIG = "volledig", "Volledig"
 
 
 AANVRAAGSOORTEN = {
@@ -265,7 +266,7 @@ class ChangeRequest(models.Model):
         verbose_name=_("aangevraagd door"),
     )
     # Snapshot: the request outlives a purged user.
-    requested_by_username = models.CharField(_("inlognaam aanvrager"), max_length=150)
+    requested_by_username = models.CharField(_("gebruikersnaam aanvrager"), max_length=150)
     created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from knooppunt.access import rules
+from knooppunt.access.models import ProductCode
+from knooppunt.usermanagement.roles import product_roles
 
 from . import services
 from .forms import ChangeRequestForm
@@ -43,13 +45,18 @@ def detail(request):
                     _("Uw wijzigingsverzoek is verstuurd naar de beheerorganisatie."),
                 )
                 return redirect("organisations:detail")
+    products = list(organisation.products.order_by("volgorde"))
+    # The profile ("Actieve Rollen") only matters to organisations with Wlz-aanvragen.
+    has_applications = any(p.code == ProductCode.WLZ_AANVRAGEN for p in products)
     profiles = [(label, AANVRAAGSOORTEN[Profile(value)]) for value, label in Profile.choices]
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "products": organisation.products.order_by("volgorde"),
+            "products": products,
+            "product_roles": product_roles(products),
+            "has_applications": has_applications,
             "domains": organisation.domain_list(),
             "profiles": profiles,
             "form": form,

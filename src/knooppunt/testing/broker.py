@@ -4,6 +4,9 @@
 Each test gets its own provider process (about half a second to start), so no queued login or
 key of one test leaks into another. Its clients redirect to the portal's callback at
 `settings.KNOOPPUNT_BASE_URL` (for the Django test client) or at the live server (browser tests).
+By default the broker delivers the eHerkenning claims in the ID token (and in userinfo);
+`run_broker(..., claims_in="userinfo")` makes it a broker that delivers them only from its
+userinfo endpoint, and `claim_names` gives them other names.
 """
 
 import json
@@ -42,11 +45,17 @@ class RunningBroker:
         acr: str = LOA(3),
         sub: str | None = None,
         vestigingsnummer: str | None = None,
+        userinfo_sub: str | None = None,
     ) -> None:
-        """Who logs in at the next authorization request (first in, first out)."""
+        """Who logs in at the next authorization request (first in, first out).
+
+        userinfo_sub: the broker's userinfo answer names this subject instead (a faulty broker).
+        """
         body = {"sub": sub or f"sub-{pseudo_id}", "acr": acr, "kvk": kvk, "pseudo_id": pseudo_id}
         if vestigingsnummer:
             body["vestigingsnummer"] = vestigingsnummer
+        if userinfo_sub:
+            body["userinfo_sub"] = userinfo_sub
         response = requests.post(f"{self.issuer}/test/next-login", json=body, timeout=5)
         assert response.status_code == 204, response.text
 
@@ -71,7 +80,15 @@ class RunningBroker:
 
 
 @contextmanager
-def run_broker(redirect_uri: str, clients: list[dict] | None = None):
+def run_broker(
+    redirect_uri: str,
+    clients: list[dict] | None = None,
+    *,
+    claims_in: str = "id_token",
+    claim_names: dict[str, str] | None = None,
+):
+    """Start the test broker. claims_in: "id_token" (and userinfo) or "userinfo" (only there);
+    claim_names: the names it gives `kvk`, `vestigingsnummer` and `pseudo_id`, where not those."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is missing: the eHerkenning test broker needs Node.js (see README)")
@@ -81,7 +98,13 @@ def run_broker(redirect_uri: str, clients: list[dict] | None = None):
         {"client_id": cid, "client_secret": secret, "redirect_uris": [redirect_uri]}
         for cid, secret in ((CLIENT_ID, CLIENT_SECRET), (OTHER_CLIENT_ID, OTHER_CLIENT_SECRET))
     ]
-    env = {**os.environ, "BROKER_CLIENTS": json.dumps(clients), "BROKER_PORT": "0"}
+    env = {
+        **os.environ,
+        "BROKER_CLIENTS": json.dumps(clients),
+        "BROKER_PORT": "0",
+        "BROKER_CLAIMS_IN": claims_in,
+        "BROKER_CLAIM_NAMES": json.dumps(claim_names or {}),
+    }
     with tempfile.TemporaryFile(mode="w+") as stderr:
         process = subprocess.Popen(  # noqa: S603 (a fixed command: node and our broker script)
             [node, "broker.mjs"],
@@ -130,6 +153,14 @@ def live_eherkenning_broker(live_server, settings):
     """A broker for browser tests: the portal's address is the live server's."""
     settings.KNOOPPUNT_BASE_URL = live_server.url
     with run_broker(live_server.url + CALLBACK_PATH) as broker:
+        yield broker
+
+
+@pytest.fixture
+def userinfo_eherkenning_broker(settings):
+    """A broker that follows OpenID Connect strictly: the ID token carries `sub` and `acr`, and
+    `kvk`, `vestigingsnummer` and `pseudo_id` come only from its userinfo endpoint."""
+    with run_broker(settings.KNOOPPUNT_BASE_URL + CALLBACK_PATH, claims_in="userinfo") as broker:
         yield broker
 
 

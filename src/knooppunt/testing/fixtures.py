@@ -36,6 +36,17 @@ def _isolated_outboxes(settings, tmp_path):
     sms_backends.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    """The language middleware activates the visitor's language for the thread; a test that
+    asked for English must not leave the next test in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class Mail:
     to: str

@@ -6,11 +6,20 @@ from knooppunt.audit.registry import Group, register
 
 register("user.change", _("Gebruiker gewijzigd"), Group.USERS, details={"fields": _("velden")})
 register("user.approve", _("Gebruiker goedgekeurd"), Group.USERS)
+
+
+def _administrator_right(details: dict) -> str:
+    if "is_administrator" not in details:
+        return ""
+    return str(_("recht gegeven") if details["is_administrator"] else _("recht ingetrokken"))
+
+
 register(
     "user.set_administrator",
     _("Recht gebruikersbeheerder gewijzigd"),
     Group.USERS,
     details={"is_administrator": _("gebruikersbeheerder")},
+    describe=_administrator_right,
 )
 register("user.appoint_admin", _("Gebruikersbeheerder benoemd"), Group.USERS)
 register(

@@ -1,12 +1,16 @@
-"""Forms of the administrator's screens. They check shapes only; the rules of SPEC 3 (personal
-e-mail in the organisation's domains, UZI-nummer, mobile number) live in the services, whose
-ValidationErrors the views attach to these forms' fields."""
+"""Forms of the administrator's screens. The field rules of SPEC 3 (personal e-mail in the
+organisation's domains, UZI-nummer, mobile number) are those of `accounts.fields`: the forms run
+them on every field, so that one round shows every error, and the services run them again
+before anything is written."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from knooppunt.accounts import fields as account_fields
 from knooppunt.accounts.services import PERSONAL_FIELDS
+
+from . import roles
 
 UZI_HELP = _(
     "<strong>Let op:</strong> hier dient u het UZI-nummer in te vullen. Dit is niet het "
@@ -46,6 +50,25 @@ class UserForm(forms.Form):
         label=_("memo"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, organisation=None, exclude_user_id=None, **kwargs):
+        self.organisation, self.exclude_user_id = organisation, exclude_user_id
+        super().__init__(*args, **kwargs)
+
+    # Each field checked on its own, so that a missing name does not hide a wrong e-mail address.
+    def clean_email(self):
+        value = self.cleaned_data["email"]
+        if self.organisation is None:
+            return value
+        return account_fields.clean_email(
+            value, self.organisation, exclude_user_id=self.exclude_user_id
+        )
+
+    def clean_telefoonnummer(self):
+        return account_fields.clean_mobile(self.cleaned_data["telefoonnummer"])
+
+    def clean_uzi_nummer(self):
+        return account_fields.clean_uzi(self.cleaned_data["uzi_nummer"])
+
     def personal_data(self) -> dict:
         return {name: self.cleaned_data.get(name, "") for name in PERSONAL_FIELDS}
 
@@ -79,7 +102,13 @@ class UserEditForm(UserForm):
         )
         self.role_groups = []
         self.role_fields: dict[str, tuple[str, str]] = {}
-        super().__init__(*args, initial=initial, **kwargs)  # type: ignore[misc]
+        super().__init__(
+            *args,
+            initial=initial,
+            organisation=user.organisation,
+            exclude_user_id=user.pk,
+            **kwargs,
+        )
         self.fields["is_administrator"].help_text = _(
             "Beheert de gebruikers van de eigen organisatie."
         )
@@ -88,7 +117,10 @@ class UserEditForm(UserForm):
             for role in product.roles():
                 name = f"rol_{product.code}_{role.value}"
                 self.fields[name] = forms.BooleanField(
-                    label=role.label, required=False, disabled=not roles_editable
+                    label=role.label,
+                    required=False,
+                    disabled=not roles_editable,
+                    help_text=roles.explain(product.code, role.value),
                 )
                 initial[name] = (product.pk, role.value) in held
                 self.role_fields[name] = (product.code, role.value)
@@ -159,24 +191,3 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError(_("Het bestand is te groot (ten hoogste 1 MB)."))
         return upload
-
-
-class AuditFilterForm(forms.Form):
-    van = forms.DateField(
-        label=_("Van"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-    )
-    tot = forms.DateField(
-        label=_("Tot en met"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-    )
-    actie = forms.ChoiceField(label=_("Actie"), required=False)
-    gebruiker = forms.CharField(label=_("Gebruiker"), required=False, max_length=150)
-
-    def __init__(self, *args, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actie"].choices = [("", _("alle acties"))] + list(actions)  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Search, sort and paging of the "Gebruikers" list (Portero 3.1), on the UserSearchIndex table.
 
-Everything the list shows lives in the URL (`zoeken`, `toon_verwijderd`, `sorteer`, `pagina`,
-`organisatie`), so a result can be bookmarked and the list works without JavaScript.
+Everything the list shows lives in the URL (`zoeken`, `status`, `toon_verwijderd`, `sorteer`,
+`pagina`, `organisatie`), so a result can be bookmarked and the list works without JavaScript.
 """
 
 import math
@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from knooppunt.access import rules
 from knooppunt.accounts.models import Status, User
 
+from . import selectors
 from .models import UserSearchIndex
 
 PAGE_SIZE = 50
@@ -58,12 +59,14 @@ LIST_FIELDS = (
 
 # URL value -> index column. A leading "-" sorts descending.
 SORTS = {
-    "inlognaam": "username",
+    "gebruikersnaam": "username",
     "naam": "sort_name",
     "laatste_inlog": "last_login",
     "opmerkingen": "remark",
 }
 DEFAULT_SORT = "naam"
+# Sort values of earlier versions, kept working in bookmarks.
+SORT_ALIASES = {"inlognaam": "gebruikersnaam"}
 
 
 MAX_PAGE = 1_000_000  # 50 million rows deep
@@ -126,6 +129,7 @@ class UserQuery:
     """The list's state as it is in the URL."""
 
     zoeken: str = ""
+    status: str = ""  # one of selectors.FILTERS, or "" for all
     toon_verwijderd: bool = False
     sorteer: str = DEFAULT_SORT
     pagina: int = 1
@@ -142,7 +146,14 @@ class UserQuery:
             zoeken=" ".join(typed.split())[:MAX_QUERY_LENGTH],
             toon_verwijderd=params.get("toon_verwijderd") in ("1", "on", "true"),
         )
+        status = params.get("status") or ""
+        query.status = status if status in selectors.BY_VALUE else ""
+        if query.status == "verwijderd":
+            query.toon_verwijderd = True
         sort = params.get("sorteer") or DEFAULT_SORT
+        bare = sort.lstrip("-")
+        if bare in SORT_ALIASES:
+            sort = sort.replace(bare, SORT_ALIASES[bare])
         query.sorteer = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
         # Past the last page shows the last one; the cap keeps OFFSET within the database's range.
         query.pagina = min(max(1, parse_id(params.get("pagina")) or 1), MAX_PAGE)
@@ -174,7 +185,8 @@ class UserQuery:
     def params(self, **changes) -> dict:
         values = {
             "zoeken": self.zoeken,
-            "toon_verwijderd": "1" if self.toon_verwijderd else "",
+            "status": self.status,
+            "toon_verwijderd": "1" if self.toon_verwijderd and self.status != "verwijderd" else "",
             "organisatie": self.organisatie if self.all_organisations and self.organisatie else "",
             "sorteer": "" if self.sorteer == DEFAULT_SORT else self.sorteer,
             "pagina": self.pagina if self.pagina > 1 else "",
@@ -210,6 +222,9 @@ class UserQuery:
             qs = qs.alias(_at=StrIndex("text", Value(self.term))).filter(_at__gt=0)
         elif self.term:
             qs = qs.filter(text__contains=self.term)
+        if self.status:
+            condition = selectors.BY_VALUE[self.status].condition()
+            qs = qs.filter(user__in=User.objects.filter(condition).values("pk"))
         return qs
 
     def ordering(self, prefix: str = "") -> list:
@@ -287,8 +302,13 @@ def run(query: UserQuery) -> ResultPage:
     only where that is cheap and otherwise says "meer dan ..."."""
     index = query.index_queryset()
     capped = False
-    if query.organisatie is not None:
-        total = index.count()
+    if query.organisatie is not None or query.status:
+        if query.organisatie is None:
+            # A status over all organisations: counted up to the operator's limit.
+            probe = len(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
+            total, capped = min(probe, OPERATOR_COUNT_LIMIT), probe > OPERATOR_COUNT_LIMIT
+        else:
+            total = index.count()
         num_pages = max(1, math.ceil(total / PAGE_SIZE))
         number = min(query.pagina, num_pages)
         offset = (number - 1) * PAGE_SIZE

@@ -5,12 +5,11 @@ actor's reach is a 404 for every method."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -18,13 +17,12 @@ from knooppunt.access import rules
 from knooppunt.access import services as access_services
 from knooppunt.accounts import selectors
 from knooppunt.accounts.models import Status
-from knooppunt.audit.exports import record_audit_export
-from knooppunt.audit.models import AuditEvent
 from knooppunt.core.forms import show_errors
 from knooppunt.organisations.models import Organisation
 
-from . import audit_labels, csvio, search, services
-from .forms import AuditFilterForm, DeactivateForm, DeleteForm, ImportForm, UserEditForm, UserForm
+from . import csvio, search, services
+from . import selectors as states
+from .forms import DeactivateForm, DeleteForm, ImportForm, UserEditForm, UserForm
 
 
 def _require_access(request) -> None:
@@ -49,13 +47,27 @@ def _organisation_for(request, action: str) -> Organisation:
     return organisation
 
 
+# The list's query string as the administrator last saw it: "Terug naar overzicht", "Verder"
+# and "Annuleren" return to that search (in the session, so no page has to carry it along).
+LIST_QUERY = "usermanagement.lijst"
+
+
+def _remember_list(request, query: search.UserQuery) -> None:
+    value = query.url_query()
+    if request.session.get(LIST_QUERY) != value:
+        request.session[LIST_QUERY] = value
+
+
 def _list_url(request=None, organisation=None) -> str:
     url = reverse("usermanagement:user_list")
-    if (
-        organisation is not None
-        and request is not None
-        and rules.can(request.user, "user.list_all")
-    ):
+    operator = request is not None and rules.can(request.user, "user.list_all")
+    remembered = request.session.get(LIST_QUERY, "") if request is not None else ""
+    if remembered.startswith("?") and len(remembered) > 1:
+        shown = QueryDict(remembered[1:]).get("organisatie")
+        # The operator's search of all organisations, or of this user's organisation.
+        if not operator or shown in (None, str(getattr(organisation, "pk", ""))):
+            return url + remembered
+    if organisation is not None and operator:
         url += "?" + urlencode({"organisatie": organisation.pk})
     return url
 
@@ -69,6 +81,7 @@ def user_list(request):
     _require_access(request)
     query = search.UserQuery.from_request(request)
     page = search.run(query)
+    _remember_list(request, query)
     organisation = None
     if query.organisatie is not None:
         organisation = (
@@ -84,7 +97,7 @@ def user_list(request):
             "aria_sort": query.aria_sort(key),
         }
         for key, label in [
-            ("inlognaam", _("Inlognaam")),
+            ("gebruikersnaam", _("Gebruikersnaam")),
             ("naam", _("Naam")),
             ("laatste_inlog", _("Laatste inlog")),
             ("opmerkingen", _("Opmerkingen")),
@@ -95,9 +108,12 @@ def user_list(request):
         "usermanagement/user_list.html",
         {
             "page": page,
-            "rows": _rows(page.users, query.all_organisations),
+            "rows": _rows(page.users, query.all_organisations, request.user.pk),
             "delete_label": _("Verwijderen"),
+            "resend_label": _("Uitnodiging opnieuw versturen"),
             "query": query,
+            "status_filters": states.FILTERS,
+            "status_label": states.BY_VALUE[query.status].label if query.status else "",
             "headers": headers,
             "organisation": organisation,
             "all_organisations": query.all_organisations,
@@ -109,11 +125,12 @@ def user_list(request):
 _PK = 987654321  # stands in for the id when reversing a URL once per page
 
 
-def _rows(users, with_organisation: bool) -> list[dict]:
+def _rows(users, with_organisation: bool, actor_id: int) -> list[dict]:
     """The cells of the list, prepared in Python: 50 rows through template tags would cost
-    more than the database work of the page."""
+    more than the database work of the page. No "Verwijderen" for oneself or the deleted."""
     edit = reverse("usermanagement:user_edit", args=[_PK])
     delete = reverse("usermanagement:user_delete", args=[_PK]) + "?terug=lijst"
+    resend = reverse("usermanagement:user_resend_invitation", args=[_PK])
     statuses = dict(Status.choices)
     until = _("tot %(date)s")
     rows = []
@@ -135,8 +152,11 @@ def _rows(users, with_organisation: bool) -> list[dict]:
                 "remark": user.deletion_reason,
                 "edit_url": edit.replace(str(_PK), key),
                 "delete_url": None
-                if user.status == Status.DELETED
+                if user.status == Status.DELETED or user.pk == actor_id
                 else delete.replace(str(_PK), key),
+                "resend_url": resend.replace(str(_PK), key)
+                if user.status == Status.INVITED
+                else None,
                 "organisation": user.organisation if with_organisation else None,
                 "organisation_id": user.organisation_id,
             }
@@ -163,7 +183,7 @@ def user_export(request):
         request=request,
     )
     header = [
-        _("inlognaam"),
+        _("gebruikersnaam"),
         _("voorletters"),
         _("voornaam"),
         _("tussenvoegsel"),
@@ -207,7 +227,7 @@ def user_export(request):
 def user_create(request):
     _require_access(request)
     organisation = _organisation_for(request, "user.create_in")
-    form = UserForm(request.POST or None)
+    form = UserForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_colleague(
@@ -216,7 +236,8 @@ def user_create(request):
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            return redirect("usermanagement:user_saved", user.pk)
+            # "Verder" offers the next step: assigning the new user's roles.
+            return redirect(reverse("usermanagement:user_saved", args=[user.pk]) + "?nieuw=1")
     return render(
         request,
         "usermanagement/user_create.html",
@@ -235,10 +256,22 @@ def user_saved(request, pk):
     """ "De gebruiker is opgeslagen." with the summary and "Verder" (Portero 3.2)."""
     _require_access(request)
     user = selectors.get_user_for(request.user, "user.view", pk)
+    may_grant = (
+        user.status in access_services.GRANTABLE_STATUSES
+        and rules.can(request.user, "user.grant_roles", user)
+        and user.organisation.products.exists()
+    )
     return render(
         request,
         "usermanagement/user_saved.html",
-        {"subject": user, "continue_url": _list_url(request, user.organisation)},
+        {
+            "subject": user,
+            "continue_url": _list_url(request, user.organisation),
+            "created": request.GET.get("nieuw") == "1",
+            "roles_url": reverse("usermanagement:user_edit", args=[user.pk]) + "#rollen",
+            "may_grant": may_grant,
+            "grants": [g for g in user.role_grants.select_related("product") if g.active],
+        },
     )
 
 
@@ -266,6 +299,7 @@ def user_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {**form.personal_data(), **form.switches()}
         may_appoint = rules.can(actor, "user.set_administrator", user)
+        awaiting = user.self_registered and user.approved_at is None
         try:
             services.edit_user(
                 actor,
@@ -291,6 +325,12 @@ def user_edit(request, pk):
                 request.session.cycle_key()
                 messages.success(request, _("U bent geen gebruikersbeheerder meer."))
                 return redirect("core:welcome")
+            if awaiting and user.approved_at is not None:
+                messages.success(
+                    request,
+                    _("%(naam)s is goedgekeurd en heeft nu de gekozen rollen.")
+                    % {"naam": user.naam},
+                )
             return redirect("usermanagement:user_saved", user.pk)
     context = _page_context(request, user)
     context.update(form=form, stale=stale)
@@ -306,6 +346,7 @@ def _page_context(request, user) -> dict:
         "may_appoint": rules.can(request.user, "user.set_administrator", user),
         "is_self": user.pk == request.user.pk,
         "awaiting_approval": user.self_registered and user.approved_at is None,
+        "invitation_expired": states.invitation_expired(user),
     }
 
 
@@ -393,6 +434,33 @@ def user_restore_roles(request, pk):
     return redirect("usermanagement:user_edit", user.pk)
 
 
+# --- "Uitnodiging opnieuw versturen" (invited users) ------------------------------------------
+
+
+@login_required
+@never_cache
+def user_resend_invitation(request, pk):
+    """A new invitation mail with a new set-password link; the earlier links stop working."""
+    _require_access(request)
+    user = selectors.get_user_for(request.user, "user.resend_invitation", pk)
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("usermanagement:user_edit", args=[user.pk])
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        services.resend_invitation(request.user, user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("De uitnodiging is opnieuw verstuurd naar %(email)s. Eerdere links werken niet meer.")
+            % {"email": user.email},
+        )
+    return redirect(back)
+
+
 # --- delete ----------------------------------------------------------------------------------
 
 
@@ -470,107 +538,3 @@ def user_import(request):
             "operator": rules.can(request.user, "user.list_all"),
         },
     )
-
-
-# --- "Logboek" -------------------------------------------------------------------------------
-
-
-def _audit_events(request):
-    """The events this actor may read, filtered as the query string says."""
-    actor = request.user
-    events = AuditEvent.objects.all()
-    raw_org = (request.GET.get("organisatie") or "").strip()
-    if rules.can(actor, "audit.view_all"):
-        if raw_org:
-            organisation_id = search.parse_id(raw_org)
-            if organisation_id is None:
-                raise Http404
-            events = events.filter(organisation_id=organisation_id)
-    else:
-        if raw_org and raw_org != str(actor.organisation_id):
-            raise Http404
-        rules.require(actor, "audit.view_organisation", actor.organisation)
-        events = events.filter(organisation_id=actor.organisation_id)
-    actions = sorted(audit_labels.ACTIONS.items(), key=lambda item: str(item[1]))
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["van"]:
-            events = events.filter(timestamp__date__gte=data["van"])
-        if data["tot"]:
-            events = events.filter(timestamp__date__lte=data["tot"])
-        if data["actie"]:
-            events = events.filter(action=data["actie"])
-        if data["gebruiker"]:
-            name = data["gebruiker"].strip()
-            events = events.filter(actor_username__iexact=name) | events.filter(
-                object_repr__iexact=name
-            )
-    return form, events.order_by("-id")
-
-
-@login_required
-@never_cache
-def audit_log(request):
-    _require_access(request)
-    form, events = _audit_events(request)
-    paginator = Paginator(events, search.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("pagina"))
-    params = request.GET.copy()
-    params.pop("pagina", None)
-    rows = [
-        {
-            "event": event,
-            "label": audit_labels.label(event.action),
-            "details": audit_labels.describe(event.details),
-        }
-        for event in page.object_list
-    ]
-    return render(
-        request,
-        "usermanagement/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "filter_query": params.urlencode(),
-        },
-    )
-
-
-@login_required
-@never_cache
-def audit_export(request):
-    _require_access(request)
-    form, events = _audit_events(request)
-    record_audit_export(
-        request.user, {k: v for k, v in request.GET.items() if k != "pagina"}, request=request
-    )
-    header = [
-        _("nummer"),
-        _("tijdstip"),
-        _("gebruiker"),
-        _("organisatie-id"),
-        _("actie"),
-        _("object"),
-        _("adres"),
-        _("uitkomst"),
-        _("details"),
-    ]
-
-    def rows():
-        for event in events.iterator(chunk_size=2000):
-            yield [
-                event.pk,
-                csvio.format_datetime(event.timestamp),
-                event.actor_username,
-                event.organisation_id or "",
-                audit_labels.label(event.action),
-                event.object_repr,
-                event.ip_address or "",
-                event.get_outcome_display(),
-                audit_labels.describe(event.details),
-            ]
-
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csvio.csv_response(f"logboek-{stamp}.csv", header, rows())

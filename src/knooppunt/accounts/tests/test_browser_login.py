@@ -68,10 +68,12 @@ def test_cancel_on_the_code_page_returns_to_login(page, sms_outbox, assert_acces
     page.get_by_role("button", name="Log on").click()
     page.get_by_label(re.compile("^Verificatiecode")).fill("000000")
     page.get_by_role("button", name="Verifieer").click()
-    expect(page.get_by_text("De verificatiecode is onjuist")).to_be_visible()
+    expect(
+        page.locator("#id_code_error").get_by_text("De verificatiecode is onjuist")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Annuleren").click()
-    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inloggen", exact=True)).to_be_visible()
 
 
 def test_warning_for_a_password_80_days_old(page, sms_outbox, assert_accessible):
@@ -98,7 +100,9 @@ def test_forced_change_for_a_password_100_days_old(page, sms_outbox, assert_acce
     page.get_by_label(re.compile("^Nieuw wachtwoord")).fill("kort")
     page.get_by_label(re.compile("^Herhaal nieuw wachtwoord")).fill("kort")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("te kort: minimale lengte van 8 karakters")).to_be_visible()
+    expect(
+        page.locator("#id_new_password1_error").get_by_text("te kort: minimale lengte")
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label(re.compile("^Huidig wachtwoord")).fill(TEST_PASSWORD)
@@ -125,5 +129,5 @@ def test_idle_warning_and_timeout(page, sms_outbox, assert_accessible, settings)
     warning.wait_for(state="hidden", timeout=3000)
     # Idle after that: the page reloads itself and the server has logged out.
     page.get_by_text("niet actief bent geweest").wait_for(timeout=15000)
-    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inloggen", exact=True)).to_be_visible()
     assert_accessible(page)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from knooppunt.audit.models import AuditEvent
 from knooppunt.testing.factories import UserFactory
+from knooppunt.testing.html import has_field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_nonsense_choice_gets_a_message_not_an_error(client, log_in):
     log_in(client, user)
     response = client.post(reverse("accounts:profile"), {"code_channel": "duif"})
     assert response.status_code == 200
-    assert "errorlist" in response.content.decode()
+    assert has_field_error(response.content.decode())
 
 
 def test_setup_page_shows_a_server_rendered_qr_code_and_the_key(client, log_in):

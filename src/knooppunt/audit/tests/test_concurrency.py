@@ -56,6 +56,10 @@ def test_an_open_audited_transaction_does_not_hold_up_other_audited_changes(live
         assert not thread.is_alive(), "an audited change waits for another's transaction"
         assert "error" not in outcome, outcome
         fast.append(outcome["value"])
+    # The sealer is not held up by the open transaction either: it chains the committed ones.
+    thread, outcome = _in_thread(seal_pending)
+    thread.join(timeout=10)
+    assert not thread.is_alive() and "error" not in outcome, outcome
     assert AuditEvent.objects.filter(pk__in=fast, seq__isnull=False).count() == 5
     release.set()
     slow_thread.join(timeout=10)
@@ -78,8 +82,20 @@ def test_concurrent_writers_and_sealers_make_one_gapless_chain(live_db):
             with transaction.atomic():
                 record("test.event2", details={"writer": n, "i": i})
 
+    writing = threading.Event()
+    writing.set()
+
+    def sealer():
+        while writing.is_set():
+            seal_pending()
+
+    sealers = [_in_thread(sealer) for _ in range(2)]  # two workers' sealers at once
     threads = [_in_thread(lambda n=n: writer(n)) for n in range(8)]
     for thread, outcome in threads:
+        thread.join(timeout=60)
+        assert "error" not in outcome, outcome
+    writing.clear()
+    for thread, outcome in sealers:
         thread.join(timeout=60)
         assert "error" not in outcome, outcome
     seal_pending()

@@ -56,7 +56,7 @@ def test_invitation_to_first_login(page, live_server, mail_outbox, assert_access
     page.get_by_label(re.compile("^Nieuw wachtwoord")).fill("Piet!Geheim42")
     page.get_by_label(re.compile("^Herhaal nieuw wachtwoord")).fill("Piet!Geheim42")
     page.get_by_role("button", name="Opslaan").click()
-    error = page.locator("#id_new_password1_errors")
+    error = page.locator("#id_new_password1_error")
     expect(error).to_contain_text("Een wachtwoord mag geen delen van de (gebruikers)naam bevatten.")
     assert_accessible(page)
 

@@ -53,7 +53,7 @@ def test_english_is_selectable(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/inloggen/"})
     assert response.status_code == 302
     body = client.get(reverse("accounts:login")).content.decode()
-    assert '<html lang="en">' in body
+    assert '<html lang="en" ' in body
     assert "Username" in body
     assert "Request password" in body
 
@@ -61,7 +61,7 @@ def test_english_is_selectable(client):
 @pytest.mark.django_db
 def test_dutch_is_the_default(client):
     body = client.get(reverse("accounts:login")).content.decode()
-    assert '<html lang="nl">' in body
+    assert '<html lang="nl" ' in body
     assert "Gebruikersnaam" in body and "Wachtwoord aanvragen" in body
 
 
@@ -75,7 +75,7 @@ def test_unknown_url_is_a_dutch_404(client):
 @pytest.mark.django_db
 def test_browser_language_does_not_override_dutch(client):
     body = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
-    assert b'<html lang="nl">' in body
+    assert b'<html lang="nl" ' in body
 
 
 def test_static_files_are_served(client):

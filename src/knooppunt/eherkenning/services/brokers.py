@@ -20,12 +20,19 @@ def create_broker(
     client_id: str,
     client_secret: str,
     active: bool = True,
+    claim_names: dict[str, str] | None = None,
     request=None,
 ) -> Broker:
+    """A broker; claim_names: the broker's names of `kvk`, `vestigingsnummer` and `pseudo_id`
+    where they differ from those."""
     rules.require(actor, "eherkenning.brokers")
     broker = Broker(
         naam=naam, issuer=issuer, client_id=client_id, client_secret=client_secret, active=active
     )
+    for ours, theirs in (claim_names or {}).items():
+        if ours not in broker.claim_names:
+            raise ValueError(f"no eHerkenning claim {ours!r}")
+        setattr(broker, f"{ours}_claim", theirs)
     broker.clean()
     broker.full_clean()
     broker.save()
@@ -34,7 +41,12 @@ def create_broker(
         actor=actor,
         request=request,
         target=broker,
-        details={"issuer": broker.issuer, "client_id": broker.client_id, "active": active},
+        details={
+            "issuer": broker.issuer,
+            "client_id": broker.client_id,
+            "active": active,
+            "claims": broker.claim_names,
+        },
     )
     return broker
 

@@ -1,8 +1,8 @@
 """The login through an eHerkenning broker (BIDN 2, SPEC 5.2): to the broker and back, the level
 of assurance, the company mapped to an organisation and the person to a user.
 
-The talks with the broker (discovery, token) happen before and outside the services: a broker
-may take seconds to answer, and no transaction waits for it.
+The talks with the broker (discovery, token, userinfo) happen before and outside the services:
+a broker may take seconds to answer, and no transaction waits for it.
 """
 
 import time
@@ -97,12 +97,13 @@ def find_organisation(kvk: str, vestigingsnummer: str = "") -> Organisation | No
 
 
 def complete_login(request) -> LoginOutcome:
-    """The callback: verify the broker's answer (its token, outside any transaction), then
-    check the level and map company and person (`admit`)."""
+    """The callback: verify the broker's answer (its token, and its userinfo where the ID
+    token lacks the company or the person; outside any transaction), then check the level and
+    map company and person (`admit`)."""
     try:
         broker, claims = oidc.finish_login(request)
     except oidc.BrokerUnavailable as exc:
-        record_broker_failure(request, "unavailable", error=str(exc))
+        record_broker_failure(request, "unavailable", broker=exc.broker, error=str(exc))
         return LoginOutcome(Result.REFUSED, "unavailable")
     except oidc.LoginRejected as exc:
         record_broker_failure(request, exc.reason, broker=exc.broker, error=exc.detail)

@@ -77,18 +77,22 @@ def test_first_login_registration_verification_and_next_login(
     page.get_by_label(re.compile("^E-mail")).fill("info@proefstad.nl")
     page.get_by_label(re.compile("^Telefoonnummer")).fill("06 12345678")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("Algemene adressen zoals info@ voldoen niet.")).to_be_visible()
+    expect(
+        page.locator("#id_email_error").get_by_text("Algemene adressen zoals info@")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^E-mail")).fill("jan.jansen@proefstad.nl")
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("heading", name="Verificatiecode")).to_be_visible()
-    expect(page.get_by_text("uw inlognaam is jjansen")).to_be_visible()
+    expect(page.get_by_text("uw gebruikersnaam is jjansen")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^Verificatiecode")).fill("FOUT2345")
     page.get_by_role("button", name="Verifieer").click()
     expect(
-        page.get_by_text("De verificatiecode is onjuist. U kunt het nog 4 keer proberen.")
+        page.locator("#id_code_error").get_by_text(
+            "De verificatiecode is onjuist. U kunt het nog 4 keer proberen."
+        )
     ).to_be_visible()
     assert_accessible(page)
 

@@ -63,6 +63,31 @@ def test_add_broker_bad_input_exits_2_and_writes_nothing(changes, message):
     assert not AuditEvent.objects.filter(action="eherkenning.broker_create").exists()
 
 
+def test_add_broker_with_the_brokers_claim_names():
+    code, out, _err = run(
+        "add_broker",
+        *ARGS,
+        "--kvk-claim", "urn:etoegang:core:LegalSubjectID",
+        "--pseudoniem-claim", "urn:etoegang:core:ActingSubjectID",
+    )  # fmt: skip
+    assert code == 0
+    broker = Broker.objects.get(pk=int(out.strip().splitlines()[-1]))
+    assert broker.claim_names == {
+        "kvk": "urn:etoegang:core:LegalSubjectID",
+        "vestigingsnummer": "vestigingsnummer",
+        "pseudo_id": "urn:etoegang:core:ActingSubjectID",
+    }
+    event = AuditEvent.objects.get(action="eherkenning.broker_create")
+    assert event.details["claims"] == broker.claim_names
+
+    args = list(ARGS)
+    args[args.index("--naam") + 1] = "Tweede"
+    code, _out, err = run("add_broker", *args, "--kvk-claim", "iss")
+    assert code == 2
+    assert err.startswith("Fout: --kvk-claim: iss is een vaste claim van OpenID Connect")
+    assert Broker.objects.count() == 1
+
+
 def test_add_broker_twice_with_the_same_name_exits_2():
     assert run("add_broker", *ARGS)[0] == 0
     args = list(ARGS)

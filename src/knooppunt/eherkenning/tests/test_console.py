@@ -83,6 +83,69 @@ def test_editing_a_broker_keeps_the_secret_unless_a_new_one_is_typed(operator_cl
     assert broker.client_secret == "nieuw"
 
 
+def test_operator_sets_the_names_of_the_brokers_claims(operator_client):
+    add = operator_client.get(reverse("operator:eherkenning_broker_add")).content.decode()
+    assert "Claim met het KvK-nummer" in add and 'value="kvk"' in add
+    assert 'value="vestigingsnummer"' in add and 'value="pseudo_id"' in add
+    data = {
+        "naam": "Makelaar",
+        "issuer": "https://makelaar.example",
+        "client_id": "a",
+        "client_secret": "b",
+        "active": "on",
+        "kvk_claim": "urn:etoegang:core:LegalSubjectID",
+        "vestigingsnummer_claim": "urn:etoegang:1.9:ServiceRestriction:Vestigingsnr",
+        "pseudo_id_claim": "sub",  # the broker's subject is the pseudonym
+    }
+    response = operator_client.post(reverse("operator:eherkenning_broker_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    broker = Broker.objects.get()
+    assert broker.claim_names == {
+        "kvk": "urn:etoegang:core:LegalSubjectID",
+        "vestigingsnummer": "urn:etoegang:1.9:ServiceRestriction:Vestigingsnr",
+        "pseudo_id": "sub",
+    }
+
+    url = reverse("operator:eherkenning_broker_change", args=[broker.pk])
+    change = operator_client.get(url).content.decode()
+    assert 'value="urn:etoegang:core:LegalSubjectID"' in change
+    del data["client_secret"]
+    # Left empty: the usual name again; the change is audited by field name.
+    response = operator_client.post(url, {**data, "kvk_claim": ""})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    broker.refresh_from_db()
+    assert broker.kvk_claim == "kvk"
+    event = AuditEvent.objects.get(action="eherkenning.broker_change")
+    assert event.details == {"fields": ["kvk_claim"]}
+
+
+@pytest.mark.parametrize(
+    ("claims", "field", "message"),
+    [
+        ({"kvk_claim": "kvk nummer"}, "kvk_claim", "zonder spaties"),
+        ({"vestigingsnummer_claim": "acr"}, "vestigingsnummer_claim", "vaste claim van OpenID"),
+        ({"pseudo_id_claim": "nonce"}, "pseudo_id_claim", "vaste claim van OpenID"),
+        ({"kvk_claim": "sub"}, "kvk_claim", "De sub identificeert de persoon"),
+        ({"pseudo_id_claim": "kvk"}, "pseudo_id_claim", "Geef de drie claims elk een eigen naam."),
+    ],
+)
+def test_bad_claim_names_get_a_message(operator_client, claims, field, message):
+    response = operator_client.post(
+        reverse("operator:eherkenning_broker_add"),
+        {
+            "naam": "Fout",
+            "issuer": "https://makelaar.example",
+            "client_id": "a",
+            "client_secret": "b",
+            "active": "on",
+            **claims,
+        },
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    assert not Broker.objects.exists()
+
+
 def test_changing_the_issuer_empties_the_cached_configuration(operator_client):
     broker = create_broker(
         COMMAND_LINE,

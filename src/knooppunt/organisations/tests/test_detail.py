@@ -12,6 +12,7 @@ from knooppunt.testing.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from knooppunt.testing.html import cells
 
 pytestmark = pytest.mark.django_db
 DETAIL = reverse("organisations:detail")
@@ -40,8 +41,8 @@ def test_the_page_shows_the_data_read_only_and_the_profile_table(client, organis
     assert "<dt>Actieve Rollen:</dt><dd>Volledig</dd>" in html
     for kind in ("Reguliere Wlz-aanvragen", "Wzd-toets artikel 21-aanvragen", "Partnerverblijf"):
         assert kind in html
-    assert "<td>Basis</td>" in html and "<td>Volledig</td>" in html
-    assert "<input" not in html.split("<h1>Organisatiegegevens</h1>")[1]
+    assert cells(html, "Basis") and cells(html, "Volledig")
+    assert "<input" not in html.split("Organisatiegegevens</h1>")[1]
     assert "Wijzigingsverzoek versturen" not in html  # an ordinary user cannot ask
 
 
@@ -87,3 +88,28 @@ def test_administrators_cannot_reach_the_operator_queue(client, organisation):
     client.force_login(AdministratorFactory(organisation=organisation))
     response = client.get(reverse("operator:organisations_changerequest_changelist"), follow=True)
     assert response.status_code == 404
+
+
+def test_the_profile_table_is_only_for_organisations_with_wlz_aanvragen(client):
+    organisation = OrganisationFactory(products=["iwmo", "ijw"])
+    client.force_login(UserFactory(organisation=organisation))
+    html = client.get(DETAIL).content.decode()
+    assert "Actieve Rollen" not in html and "Partnerverblijf" not in html
+    assert "Producten en rollen" in html
+
+
+def test_the_page_explains_each_products_roles(client, organisation):
+    client.force_login(UserFactory(organisation=organisation))
+    html = client.get(DETAIL).content.decode()
+    section = html[html.index('id="rollen-uitleg"') :]
+    assert "Uploaden en downloaden van iWmo-berichten." in section
+    assert "geen raadplegingen doen" in section  # Productbeheerder, BIDN 3.2.2
+    assert "Wlz-aanvragen indienen en volgen" in section
+
+
+def test_the_profile_names_stay_untranslated_in_english(client, organisation):
+    client.force_login(UserFactory(organisation=organisation))
+    client.cookies["django_language"] = "en"
+    html = client.get(DETAIL).content.decode()
+    assert "<dd>Volledig</dd>" in html
+    assert cells(html, "Basis") and cells(html, "Volledig")

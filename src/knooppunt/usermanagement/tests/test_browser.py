@@ -115,11 +115,11 @@ def test_portero_3_1_search_sort_and_deleted_users(page, live_server, office, as
     assert sorted(table_logins(page)) == ["abeheer", "jnunez", "kboer", "ptest"]
 
     # Sort by login name: first click ascending, second descending.
-    go(page, page.get_by_role("link", name="Inlognaam"))
+    go(page, page.get_by_role("link", name="Gebruikersnaam"))
     assert table_logins(page) == ["abeheer", "jnunez", "kboer", "ptest"]
-    header = page.get_by_role("columnheader", name=re.compile("Inlognaam"))
+    header = page.get_by_role("columnheader", name=re.compile("Gebruikersnaam"))
     assert header.get_attribute("aria-sort") == "ascending"
-    go(page, page.get_by_role("link", name="Inlognaam"))
+    go(page, page.get_by_role("link", name="Gebruikersnaam"))
     assert table_logins(page) == ["ptest", "kboer", "jnunez", "abeheer"]
     assert header.get_attribute("aria-sort") == "descending"
     assert_accessible(page)
@@ -158,7 +158,7 @@ def test_portero_3_2_create_a_user_and_follow_the_invitation(
     email.fill("info@proefstad.nl")
     go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
     expect(
-        page.locator("#id_email_errors").get_by_text("Algemene adressen zoals info@")
+        page.locator("#id_email_error").get_by_text("Algemene adressen zoals info@")
     ).to_be_visible()
     assert page.get_by_label("email").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
@@ -166,7 +166,7 @@ def test_portero_3_2_create_a_user_and_follow_the_invitation(
     # So is an address outside the organisation's domains.
     page.get_by_label("email").fill("mila@gmail.com")
     go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
-    expect(page.locator("#id_email_errors").get_by_text("proefstad.nl")).to_be_visible()
+    expect(page.locator("#id_email_error").get_by_text("proefstad.nl")).to_be_visible()
 
     page.get_by_label("email").fill("mila.jansen@proefstad.nl")
     go(page, page.get_by_role("button", name="Wijzigingen Opslaan").first)
@@ -280,7 +280,9 @@ def test_portero_3_3_delete_with_a_reason_and_find_it_among_deleted_users(
     expect(page.get_by_text("Weet u zeker dat u deze gebruiker wilt verwijderen?")).to_be_visible()
     assert_accessible(page)
     go(page, page.get_by_role("button", name="Ja"))
-    expect(page.get_by_text("Vul een reden in.")).to_be_visible()  # the reason is mandatory
+    # The reason is mandatory; the error summary takes the focus and links to the field.
+    expect(page.locator("#id_reason_error").get_by_text("Vul een reden in.")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_accessible(page)
     page.get_by_label("Reden").fill("Test gebruiker verwijderd")
     go(page, page.get_by_role("button", name="Ja"))

@@ -9,8 +9,19 @@ from django.urls import reverse
 from knooppunt.accounts.models import Status, User
 from knooppunt.audit.models import AuditEvent
 from knooppunt.testing.factories import OperatorUserFactory, UserFactory
+from knooppunt.testing.html import field_errors, label, summary
 
 pytestmark = pytest.mark.django_db
+FIELDS = (
+    "voorletters",
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "email",
+    "uzi_nummer",
+    "telefoonnummer",
+    "memo",
+)
 CREATE = reverse("usermanagement:user_create")
 VALID = {
     "voorletters": "P",
@@ -24,20 +35,9 @@ VALID = {
 }
 
 
-def field_errors(html: str, field: str) -> list[str]:
-    """The error messages rendered inside the given field's block."""
-    match = re.search(
-        rf'<label for="id_{field}">.*?</label>\s*'
-        rf'<ul class="errorlist" id="id_{field}_errors">(.*?)</ul>',
-        html,
-        re.S,
-    )
-    return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
-
-
 def test_the_form_has_the_manuals_fields_and_buttons(admin_client, world):
     html = admin_client.get(CREATE).content.decode()
-    for label in (
+    for text in (
         "voorletters",
         "voornaam",
         "tussenvoegsel",
@@ -47,14 +47,13 @@ def test_the_form_has_the_manuals_fields_and_buttons(admin_client, world):
         "telefoonnummer",
         "memo",
     ):
-        assert re.search(
-            rf"<label for=\"id_\w+\">{label}(<span aria-hidden=\"true\">\*</span>)?</label>", html
-        ), label
+        assert text in {label(html, f"id_{name}") for name in FIELDS}, text
     assert "Wijzigingen Opslaan" in html and "Annuleren" in html
     assert "Dit is niet het pasnummer" in html
     # The organisation block, read-only: agbcode, naam, woonplaats.
     assert f"Organisatie ({world.organisation.pk})" in html
-    assert "<dd>12345678</dd>" in html and "<dd>Voorbeeldstad</dd>" in html
+    assert summary(html, "agbcode:") == "12345678"
+    assert summary(html, "woonplaats:") == "Voorbeeldstad"
     assert 'name="agb_code"' not in html
 
 
@@ -62,7 +61,8 @@ def test_saving_creates_an_invited_user_and_mails_the_invitation(admin_client, w
     response = admin_client.post(CREATE, VALID)
     user = User.objects.get(email="ptest@voorbeeld.nl")
     assert response.status_code == 302
-    assert response["Location"] == reverse("usermanagement:user_saved", args=[user.pk])
+    saved = reverse("usermanagement:user_saved", args=[user.pk])
+    assert response["Location"] == saved + "?nieuw=1"
     assert user.username == "ptest"
     assert user.status == Status.INVITED
     assert user.organisation == world.organisation
@@ -71,8 +71,15 @@ def test_saving_creates_an_invited_user_and_mails_the_invitation(admin_client, w
     page = admin_client.get(response["Location"]).content.decode()
     assert f"Gebruiker wijzigen ({user.pk})" in page
     assert "De gebruiker is opgeslagen." in page
-    assert "<dd>ptest</dd>" in page and "<dd>ptest@voorbeeld.nl</dd>" in page
-    assert re.search(r'<a class="button" href="/gebruikers/">Verder</a>', page)
+    assert summary(page, "gebruikersnaam:") == "ptest"
+    assert summary(page, "email:") == "ptest@voorbeeld.nl"
+    assert re.search(r'href="/gebruikers/[^"]*">Verder</a>', page)
+    # The next step is offered: the new user's roles.
+    edit = reverse("usermanagement:user_edit", args=[user.pk])
+    assert "Volgende stap: rollen toekennen" in page
+    assert re.search(rf'href="{edit}#rollen">Rollen toekennen</a>', page)
+    # Saving an existing user later says only that it was saved.
+    assert "Volgende stap" not in admin_client.get(saved).content.decode()
 
     [mail] = mail_outbox.to("ptest@voorbeeld.nl")
     assert "ptest" in mail.body
@@ -131,3 +138,32 @@ def test_operator_creates_in_the_chosen_organisation(client, world):
     response = client.post(url, {**VALID, "email": "p.test@elders.nl"})
     assert response.status_code == 302
     assert User.objects.get(email="p.test@elders.nl").organisation == world.other_organisation
+
+
+def test_every_field_is_checked_in_one_round(admin_client, world):
+    """A missing name does not hide a wrong e-mail address, phone number or UZI-nummer."""
+    data = {
+        **VALID,
+        "voornaam": "",
+        "email": "info@voorbeeld.nl",
+        "telefoonnummer": "020 1234567",
+        "uzi_nummer": "12345",
+    }
+    html = admin_client.post(CREATE, data).content.decode()
+    assert field_errors(html, "voornaam")
+    assert any("Algemene adressen" in e for e in field_errors(html, "email"))
+    assert any("mobiel nummer" in e for e in field_errors(html, "telefoonnummer"))
+    assert any("9 cijfers" in e for e in field_errors(html, "uzi_nummer"))
+    assert not User.objects.filter(email="info@voorbeeld.nl").exists()
+
+
+def test_the_error_summary_links_each_error_to_its_field(admin_client, world):
+    html = admin_client.post(CREATE, {**VALID, "voornaam": "", "email": "x"}).content.decode()
+    summary_html = html[html.index('id="foutmelding-kop"') :]
+    assert 'href="#id_voornaam"' in summary_html and 'href="#id_email"' in summary_html
+    # Each field names its error element, and that element exists.
+    for field in ("voornaam", "email"):
+        assert f'aria-describedby="id_{field}_error"' in html or re.search(
+            rf'id="id_{field}"[^>]*aria-describedby="[^"]*id_{field}_error', html
+        )
+        assert f'id="id_{field}_error"' in html

@@ -9,7 +9,22 @@ OPTION_NAMES = {
     "issuer": "--issuer",
     "client_id": "--client-id",
     "client_secret": "--client-secret",
+    "kvk_claim": "--kvk-claim",
+    "vestigingsnummer_claim": "--vestigingsnummer-claim",
+    "pseudo_id_claim": "--pseudoniem-claim",
     "__all__": "makelaar",
+}
+
+
+CLAIM_OPTIONS = {
+    "kvk": "--kvk-claim",
+    "vestigingsnummer": "--vestigingsnummer-claim",
+    "pseudo_id": "--pseudoniem-claim",
+}
+CLAIM_HELP = {
+    "kvk": "het KvK-nummer",
+    "vestigingsnummer": "het vestigingsnummer",
+    "pseudo_id": "het pseudoniem",
 }
 
 
@@ -27,6 +42,13 @@ class Command(OperatorCommand):
         parser.add_argument(
             "--inactief", action="store_true", help="toevoegen, maar nog niet te kiezen"
         )
+        for ours, option in CLAIM_OPTIONS.items():
+            parser.add_argument(
+                option,
+                dest=ours,
+                metavar="NAAM",
+                help=f"naam van de claim met {CLAIM_HELP[ours]} (standaard: {ours})",
+            )
 
     def handle(self, *args, **options):
         try:
@@ -37,6 +59,9 @@ class Command(OperatorCommand):
                 client_id=options["client_id"],
                 client_secret=options["client_secret"],
                 active=not options["inactief"],
+                claim_names={
+                    ours: options[ours] for ours in CLAIM_OPTIONS if options[ours] is not None
+                },
             )
         except ValidationError as exc:
             self.fail_validation(exc, OPTION_NAMES)

@@ -19,7 +19,7 @@ OPTION_NAMES = {
 class Command(OperatorCommand):
     help = (
         "Benoemt een gebruikersbeheerder voor een organisatie, stuurt de uitnodiging per e-mail "
-        "en drukt als laatste regel de inlognaam af."
+        "en drukt als laatste regel de gebruikersnaam af."
     )
 
     def add_arguments(self, parser):
