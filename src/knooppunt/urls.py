@@ -12,6 +12,7 @@ urlpatterns = [
     path("gebruikers/", include("knooppunt.usermanagement.urls")),
     path("scim/v2/", include("knooppunt.scim.urls")),
     path("organisatie/", include("knooppunt.organisations.urls")),
+    path("aanvragen/", include("knooppunt.aanvragen.urls")),
     path("productinstellingen/", include("knooppunt.products.urls")),
     path("api/v1/", include("knooppunt.api.urls")),
     path("webservice/", include("knooppunt.api.guide")),

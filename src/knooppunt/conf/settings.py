@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Berichtenverkeer iWmo/iJw (SPEC 7.1).
     "knooppunt.exchange",
+    "knooppunt.aanvragen",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Innermost, so that it sees a view's exception first: a login code that could not be sent.
     "knooppunt.core.middleware.DeliveryFailureMiddleware",
+    # Before any view reads the body (the CSRF check does): Wlz-aanvragen's upload limit.
+    "knooppunt.aanvragen.middleware.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "knooppunt.urls"
@@ -286,6 +289,11 @@ else:
         "file_overwrite": False,
     }
 STORAGES["exchange"] = {"BACKEND": _EXCHANGE_BACKEND, "OPTIONS": _EXCHANGE_OPTIONS}
+# Attachments of Wlz-aanvragen: a folder no URL serves (aanvragen.opslag); any storage backend.
+STORAGES["bijlagen"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": config("KNOOPPUNT_BIJLAGEN_DIR", str(VAR_DIR / "bijlagen"))},
+}
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps, no collectstatic step
 
 # Mail: any Django backend; `make run` and the tests use the file backend (one file per message).
@@ -352,6 +360,18 @@ KNOOPPUNT_ACCESSIBILITY_STATEMENT_DATE = config(
 # "Aanmelden gebruikersbeheerder" (BIDN 2): requests per address per day, and the upload limit.
 KNOOPPUNT_APPLICATION_LIMIT = config("KNOOPPUNT_APPLICATION_LIMIT", 3, cast=int)
 KNOOPPUNT_APPLICATION_MAX_MB = config("KNOOPPUNT_APPLICATION_MAX_MB", 5, cast=int)
+
+# Wlz-aanvragen (SPEC 7.3): attachments of at most 10 MB, 10 per application; a PDF may unpack
+# to at most this many MB (a bigger one is a bomb); client data and attachments are removed this
+# many days after the decision or withdrawal. The client's BSN is found by its HMAC under
+# KNOOPPUNT_BSN_KEY (changing it makes stored applications unfindable by BSN).
+KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB = config("KNOOPPUNT_AANVRAGEN_MAX_BIJLAGE_MB", 10, cast=int)
+KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN = config("KNOOPPUNT_AANVRAGEN_MAX_BIJLAGEN", 10, cast=int)
+KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB = config(
+    "KNOOPPUNT_AANVRAGEN_PDF_MAX_UNPACKED_MB", 300, cast=int
+)
+KNOOPPUNT_AANVRAGEN_RETENTION_DAYS = config("KNOOPPUNT_AANVRAGEN_RETENTION_DAYS", 90, cast=int)
+KNOOPPUNT_BSN_KEY = config("KNOOPPUNT_BSN_KEY", SECRET_KEY)
 
 # Audit chain: HMAC key, so a database editor cannot recompute the chain. Defaults to SECRET_KEY.
 KNOOPPUNT_AUDIT_KEY = config("KNOOPPUNT_AUDIT_KEY", SECRET_KEY)
@@ -425,7 +445,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "knooppunt.api.schema.add_conventions",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AanvraagStatusEnum": "knooppunt.aanvragen.models.Status",
+        "AanvraagsoortEnum": "knooppunt.aanvragen.soorten.Soort",
+    },
 }
 # Berichtenverkeer iWmo/iJw (knooppunt.exchange, SPEC 7.1). Schema sets per release: folders
 # `iwmo-3.2/`, `ijw-3.3/`, ... in these directories; empty: the package's own 3.2 copy.

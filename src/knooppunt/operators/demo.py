@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from knooppunt.access import rules
 from knooppunt.access.models import Role
 from knooppunt.access.principals import DEMO
 from knooppunt.access.services import set_grants
@@ -108,6 +109,40 @@ ORGANISATIONS = [
         ],
     },
     {
+        "naam": "Zorgcentrum De Berk",
+        "type": OrganisationType.ZORGAANBIEDER,
+        "agb_code": "73730003",
+        "kvk_nummer": "66778899",
+        "woonplaats": "Deventer",
+        "postcode": "7411 AA",
+        "domains": ["deberk.example"],
+        "products": ["wlz-aanvragen"],
+        "profile": Profile.BASIS,
+        "signed": "all",
+        "users": [
+            (
+                "R",
+                "Ruud",
+                "",
+                "Dijkstra",
+                "ruud.dijkstra@deberk.example",
+                "0622233344",
+                True,
+                [],
+            ),
+            (
+                "E",
+                "Eva",
+                "",
+                "Kok",
+                "eva.kok@deberk.example",
+                "0633344455",
+                False,
+                [("wlz-aanvragen", Role.GEBRUIKER)],
+            ),
+        ],
+    },
+    {
         "naam": "Thuiszorg Het Anker",
         "type": OrganisationType.ZORGAANBIEDER,
         "agb_code": "73730002",
@@ -162,4 +197,19 @@ def seed() -> list[tuple[str, User]]:
     from knooppunt.exchange.demo import seed_messages
 
     seed_messages()
+    _seed_aanvragen(logins)
     return logins
+
+
+def _seed_aanvragen(logins: list[tuple[str, User]]) -> None:
+    """Wlz-aanvragen in different statuses for each organisation with the product, submitted by
+    its first Gebruiker of the product (knooppunt.aanvragen.demo)."""
+    from knooppunt.aanvragen.demo import seed_for
+
+    seeded = set()
+    for _naam, user in logins:
+        if user.organisation_id in seeded:
+            continue
+        if rules.can(user, "aanvragen.use"):
+            seed_for(user)
+            seeded.add(user.organisation_id)

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from knooppunt.access import rules
 from knooppunt.access.models import ProductCode
+from knooppunt.core.forms import show_errors
 from knooppunt.usermanagement.roles import product_roles
 
 from . import services
@@ -37,8 +38,7 @@ def detail(request):
                     request.user, organisation, form.cleaned_data["text"], request=request
                 )
             except ValidationError as exc:
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name, errors)
+                show_errors(form, exc)
             else:
                 messages.success(
                     request,

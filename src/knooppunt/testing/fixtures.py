@@ -28,7 +28,15 @@ def _test_audit_actions(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def _isolated_outboxes(settings, tmp_path):
-    """Mail and SMS go to files under this test's own folder; the locmem SMS outbox is emptied."""
+    """Mail and SMS go to files under this test's own folder, and so do the attachments of
+    Wlz-aanvragen; the locmem SMS outbox is emptied."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "bijlagen": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "bijlagen")},
+        },
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     settings.KNOOPPUNT_SMS_BACKEND = "file"
@@ -174,8 +182,10 @@ def _reference_data(request):
     if not transactional and marker is None and "db" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from knooppunt.aanvragen.catalogue import ensure_catalogue as ensure_checklist
     from knooppunt.access.catalogue import ensure_catalogue
     from knooppunt.access.models import Product
 
     if not Product.objects.exists():
         ensure_catalogue()
+        ensure_checklist()

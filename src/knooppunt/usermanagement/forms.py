@@ -72,14 +72,6 @@ class UserForm(forms.Form):
     def personal_data(self) -> dict:
         return {name: self.cleaned_data.get(name, "") for name in PERSONAL_FIELDS}
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's refusal next to the field it concerns."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
-
 
 class UserEditForm(UserForm):
     """ "Gebruiker wijzigen (id)": the personal data, the switches, the administrator right and a

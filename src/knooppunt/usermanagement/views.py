@@ -234,7 +234,7 @@ def user_create(request):
                 request.user, organisation, form.personal_data(), request=request
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            show_errors(form, exc)
         else:
             # "Verder" offers the next step: assigning the new user's roles.
             return redirect(reverse("usermanagement:user_saved", args=[user.pk]) + "?nieuw=1")
@@ -317,7 +317,7 @@ def user_edit(request, pk):
             stale = True
             status = 409
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            show_errors(form, exc)
         else:
             if user.pk == actor.pk and not rules.can(user, "usermanagement.access"):
                 # Handed over one's own administrator right: a privilege change, so a new
