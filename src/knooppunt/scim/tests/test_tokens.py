@@ -105,3 +105,11 @@ def test_who_may_issue(db):
 def test_a_token_issues_no_tokens(scim):
     with pytest.raises(AccessRefused):
         services.issue_token(scim.token.as_principal(), scim.organisation, name="nog een")
+
+
+def test_a_database_outage_is_a_scim_503(rf):
+    from knooppunt.core.errors import service_unavailable
+
+    response = service_unavailable(rf.get("/scim/v2/Users"))
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
