@@ -48,7 +48,7 @@ run: $(STAMP)
 	  $(BIN)/knooppunt runserver 127.0.0.1:8000'
 
 # The apps type-checked with mypy (django-stubs); every new app joins the list.
-TYPED := access audit accounts usermanagement core jobs products api aanmelding exchange aanvragen registertoets
+TYPED := access audit accounts usermanagement core jobs products api aanmelding exchange aanvragen registertoets scim
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

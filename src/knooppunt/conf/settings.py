@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "knooppunt.usermanagement",
     "knooppunt.aanmelding",
+    "knooppunt.scim",
     # Background jobs: django-q2 on the database (knooppunt.jobs, docs/decisions.md).
     "django_q",
     "knooppunt.jobs",
@@ -340,6 +341,8 @@ KNOOPPUNT_EHERKENNING_CODE_ATTEMPTS = config("KNOOPPUNT_EHERKENNING_CODE_ATTEMPT
 # core.W002). The login code is stored as an HMAC with its own key.
 KNOOPPUNT_FIELD_KEYS = config("KNOOPPUNT_FIELD_KEYS", [], split=True)
 KNOOPPUNT_LOGIN_CODE_KEY = config("KNOOPPUNT_LOGIN_CODE_KEY", SECRET_KEY)
+# SCIM tokens are kept as an HMAC under this key (scim.tokens); changing it voids every token.
+KNOOPPUNT_SCIM_TOKEN_KEY = config("KNOOPPUNT_SCIM_TOKEN_KEY", SECRET_KEY)
 
 # The footer's contact (as in the manuals' contact chapters), privacy statement and
 # toegankelijkheidsverklaring. The statements are plain-text files (paragraphs separated by an

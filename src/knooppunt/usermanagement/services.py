@@ -308,9 +308,12 @@ def deactivate_user(actor, user: User, *, until: datetime.date | None = None, re
     rules.require(actor, "user.deactivate", user)
     locked = _lock_both(user)
     _refuse_self(actor, locked, _("U kunt uzelf niet deactiveren."))
-    if locked.status != Status.ACTIVE:
+    # An invited user can be deactivated too: a provisioning client (SCIM) switches off a
+    # leaver who never set a password; the invitation link stops working with it.
+    if locked.status not in (Status.ACTIVE, Status.INVITED):
         raise ValidationError(
-            _("Alleen een actieve gebruiker kan worden gedeactiveerd."), code="status"
+            _("Alleen een actieve of uitgenodigde gebruiker kan worden gedeactiveerd."),
+            code="status",
         )
     if until is not None and until <= timezone.localdate():
         raise ValidationError({"until": _("Kies een datum na vandaag.")})
@@ -326,7 +329,10 @@ def deactivate_user(actor, user: User, *, until: datetime.date | None = None, re
 
 
 def _reactivate(actor, locked: User, restore_roles: bool, request) -> list[str]:
-    locked.status = Status.ACTIVE
+    # One deactivated before it ever logged in or set a password is invited again (a
+    # set-password link works for it again).
+    invited = locked.last_login is None and not locked.has_usable_password()
+    locked.status = Status.INVITED if invited else Status.ACTIVE
     locked.deactivated_at = None
     locked.deactivated_until = None
     locked.version += 1

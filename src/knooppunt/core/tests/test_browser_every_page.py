@@ -27,7 +27,7 @@ from knooppunt.testing.views import screens
 
 pytestmark = pytest.mark.browser
 
-CONTRACT_NAMESPACES = ("usermanagement", "organisations", "audit")
+CONTRACT_NAMESPACES = ("usermanagement", "organisations", "audit", "koppelingen")
 # Screens that answer with a file, not a page.
 DOWNLOADS = {"usermanagement:user_export", "audit:export"}
 
@@ -76,7 +76,12 @@ def world(live_db):
         email="",
         deletion_reason="Uit dienst per 1 maart, taken overgedragen aan de collega's van team Zorg",
     )
-    return {"organisation": organisation, "admin": admin, "colleague": colleague}
+    from knooppunt.scim import services as scim_services
+
+    token, _secret = scim_services.issue_token(
+        admin, organisation, name="Entra ID", networks=["192.0.2.0/24", "2001:db8::/32"]
+    )
+    return {"organisation": organisation, "admin": admin, "colleague": colleague, "token": token}
 
 
 def _check(page, name: str, failures: dict) -> None:
@@ -93,7 +98,7 @@ def _visit(page, path: str, failures: dict) -> None:
 
 def test_every_screen_of_the_contract_as_its_administrator(page, live_server, world):
     log_in_context(page.context, world["admin"], live_server.url)
-    ids = {"pk": world["colleague"].pk}
+    ids = {"pk": world["colleague"].pk, "token": world["token"].pk}
     failures: dict = {}
     seen = []
     for namespace in CONTRACT_NAMESPACES:
