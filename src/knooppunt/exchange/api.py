@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -479,7 +479,11 @@ class BerichtenView(ApiView):
             findings = [f.as_dict() for f in outcome.findings]
             raise problems.Problem(
                 REFUSED,
-                detail=_("Het bericht is afgekeurd en niet doorgestuurd (%(n)d bevindingen).")
+                detail=ngettext(
+                    "Het bericht is afgekeurd en niet doorgestuurd: %(n)d bevinding.",
+                    "Het bericht is afgekeurd en niet doorgestuurd: %(n)d bevindingen.",
+                    len(findings),
+                )
                 % {"n": len(findings)},
                 errors=[problems.FieldError(f["tekst"], f["code"]) for f in findings],
                 extra={"bestand": outcome.filename, "bevindingen": findings},
