@@ -544,6 +544,8 @@ class InhoudView(ApiView):
     rule = "exchange.use"
     products = tuple(PRODUCTS)
     renderer_classes = [JSONRenderer, XmlRenderer]
+    # No HEAD: Django would answer it with `get`, and a fetch sets Opgehaald and is audited.
+    http_method_names = ["get", "options"]
 
     @extend_schema(
         operation_id="bericht_inhoud",

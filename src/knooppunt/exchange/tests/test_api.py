@@ -297,6 +297,15 @@ def test_the_receivers_first_fetch_sets_opgehaald_and_each_is_audited(koppelinge
     assert {e.actor_kind for e in downloads} == {"api"}
 
 
+def test_a_head_request_does_not_fetch_the_payload(koppelingen, world):
+    [message] = _offered(world, 1)
+    receiver = koppelingen.client("aanbieder")
+    response = receiver.client.head(f"/api/v1/berichten/{message.pk}/inhoud", **receiver.headers)
+    assert response.status_code == 405
+    assert Message.objects.get(pk=message.pk).status == Status.AANGEBODEN
+    assert not AuditEvent.objects.filter(action="exchange.download").exists()
+
+
 def test_an_xml_accept_header_gets_the_payload_and_problems_stay_json(koppelingen, world):
     [message] = _offered(world, 1)
     receiver = koppelingen.client("aanbieder")
