@@ -422,7 +422,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "knooppunt.api.schema.add_conventions",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # A message's status (its values, as the serializers list them), beside health's.
+        "BerichtStatusEnum": "knooppunt.exchange.models.Status.values",
+    },
 }
 # Berichtenverkeer iWmo/iJw (knooppunt.exchange, SPEC 7.1). Schema sets per release: folders
 # `iwmo-3.2/`, `ijw-3.3/`, ... in these directories; empty: the package's own 3.2 copy.
