@@ -1,7 +1,8 @@
 """Berichtenverkeer (issue 15): the check pipeline's speed against lxml's bare XSD validation of
-the same bytes, the peak memory of checking a 25 MB upload, and the first page of "Ontvangen
+the same bytes, the peak memory of checking a 25 MB upload, the first page of "Ontvangen
 berichten" at 1,000,000 messages over 20,000 organisations (the largest receiving 50,000), on
-SQLite and PostgreSQL.
+SQLite and PostgreSQL, and offering small messages through the webservice against pings, on the
+same gunicorn workers.
 
 Environment:
   BENCH_EXCHANGE_MB             size of the generated JW323 declaratie (default 24, under 25 MiB)
@@ -13,11 +14,16 @@ Environment:
   BENCH_EXCHANGE_POSTGRES_URL   database to (re)create (default
                                 postgres://postgres@127.0.0.1:5432/knooppunt_bench_exchange)
   BENCH_EXCHANGE_REQUESTS       inbox requests measured (default 60)
+  BENCH_EXCHANGE_API_SECONDS    seconds of webservice rounds, uploads and pings (default 40)
+  BENCH_EXCHANGE_API_ROUNDS     pairs of upload and ping rounds (default 8)
+  BENCH_API_WORKERS, BENCH_API_CLIENTS   gunicorn workers (one per core) and clients (two per
+                                worker), as in the api case; DATABASE_URL as in the login case
 
 Each measurement runs in a process of its own (`python -m bench.cases.exchange worker ...`):
 Django binds one database per process, and the peak RSS must be the check's alone.
 """
 
+import itertools
 import json
 import os
 import random
@@ -26,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -67,7 +74,9 @@ def run():
         speed = _worker("speed", tmp, str(size_mb))
         memory = _worker("memory", tmp, str(size_mb))
     inbox = {kind: _worker("inbox", kind, _database_url(kind), str(messages)) for kind in databases}
-    return _figures(speed, memory, inbox, messages), _section(speed, memory, inbox, messages)
+    api = webservice()
+    figures = _figures(speed, memory, inbox, messages) + _api_figures(api)
+    return figures, _section(speed, memory, inbox, messages, api)
 
 
 def _database_url(kind: str) -> str:
@@ -113,7 +122,28 @@ def _figures(speed, memory, inbox, messages) -> list[Figure]:
     return figures
 
 
-def _section(speed, memory, inbox, messages) -> str:
+def _api_figures(api: dict) -> list[Figure]:
+    note = f"{api['clients']} clients, {api['workers']} gunicorn workers, {api['database']}"
+    return [
+        Figure("exchange: uploads through the webservice", api["uploads"], "uploads/s", note=note),
+        Figure(
+            "exchange: uploads/s through the webservice ÷ ping req/s",
+            api["ratio"],
+            "ratio",
+            note=f"{api['size']:,} B JW301; ping {api['pings']:.0f}/s; rounds: "
+            + ", ".join(f"{r:.2f}" for r in api["rounds"]),
+        ),
+        Figure(
+            "exchange: worker CPU per upload",
+            api["cpu_upload"],
+            "ms",
+            baseline=api["cpu_ping"],
+            note="baseline: worker CPU per ping",
+        ),
+    ]
+
+
+def _section(speed, memory, inbox, messages, api) -> str:
     lines = [
         f"Validation: a generated JW323 declaratie of {speed['mb']:.1f} MB "
         f"({speed['prestaties']:,} prestaties), every BSN valid and every line different, "
@@ -141,8 +171,16 @@ def _section(speed, memory, inbox, messages) -> str:
         )
     lines += [
         "",
-        "Uploads per second through the webservice against ping: measured once the webservice "
-        "(issue 14) is merged and `POST /api/v1/berichten` exists.",
+        f"Webservice: `POST /api/v1/berichten` with a JW301 of {api['size']:,} bytes as the body "
+        "(each with a BerichtIdentificatie of its own, so every one is accepted: checked, stored, "
+        "its row, history, audit event and notification job written) against authenticated "
+        "`GET /api/v1/ping` with the same credential, on the same gunicorn workers, rounds "
+        "alternating as in the api case and each upload round set against the ping rounds on "
+        f"either side. This run: {api['uploads_total']:,} uploads and {api['pings_total']:,} "
+        f"pings by {api['clients']} clients against {api['workers']} workers on "
+        f"{api['database']}: {api['uploads']:.1f} uploads/s, {api['pings']:.0f} pings/s, ratio "
+        f"{api['ratio']:.3f}; worker CPU {api['cpu_upload']:.1f} ms per upload and "
+        f"{api['cpu_ping']:.2f} ms per ping.",
         "",
         "Reproduce: `python -m bench exchange`; "
         "`BENCH_EXCHANGE_MESSAGES=20000 BENCH_EXCHANGE_MB=4` for a quick run.",
@@ -408,6 +446,170 @@ def _generate(total: int):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return user, largest_share
+
+
+# --- the webservice: uploads against pings on the same workers ----------------------------------
+
+API_PREPARE = """
+from knooppunt.access.models import Product
+from knooppunt.access.principals import COMMAND_LINE
+from knooppunt.operators.services import create_organisation
+from knooppunt.products.scope import ProductScope
+from knooppunt.products.services import create_credential
+
+gemeente = create_organisation(
+    COMMAND_LINE, type="gemeente", naam="Gemeente Benchmark", gemeentecode="0384",
+    products=["ijw"], agreements_signed=True,
+)
+create_organisation(
+    COMMAND_LINE, type="zorgaanbieder", naam="Zorgaanbieder Benchmark", agb_code="42420001",
+    products=["ijw"], agreements_signed=True,
+)
+scope = ProductScope(gemeente, Product.objects.get(code="ijw"))
+_credential, key = create_credential(COMMAND_LINE, scope, name="Bench")
+print(key)
+"""
+
+
+class _Uploads:
+    """The requests of the upload rounds: one JW301, a BerichtIdentificatie of its own each."""
+
+    PLACEHOLDER = b"BENCH0000000"
+
+    def __init__(self, host: str, key: str):
+        from knooppunt.exchange.samples import build
+
+        self.body = build(
+            "JW301",
+            afzender="0384",
+            ontvanger="42420001",
+            identificatie=self.PLACEHOLDER.decode(),
+        )
+        assert self.body.count(self.PLACEHOLDER) == 1
+        self.head = (
+            f"POST /api/v1/berichten HTTP/1.1\r\n{host}\r\nAuthorization: Bearer {key}\r\n"
+            f"Content-Type: application/xml\r\nContent-Length: {len(self.body)}\r\n\r\n"
+        ).encode()
+        self.numbers = itertools.count(1)
+
+    def next(self) -> bytes:
+        identificatie = f"B{next(self.numbers):011d}".encode()
+        return self.head + self.body.replace(self.PLACEHOLDER, identificatie)
+
+
+def _api_round(port, make_request, expected, clients, seconds, pids):
+    from bench.cases.api import Round, _cpu_seconds, _get
+
+    count = [0] * clients
+    errors: list[str] = []
+    stop = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        while time.perf_counter() < stop:
+            try:
+                status = _get(port, make_request())
+            except Exception as exc:  # report, do not hide
+                errors.append(repr(exc))
+                return
+            if status != expected:
+                errors.append(f"status {status}")
+                return
+            count[n] += 1
+
+    cpu = _cpu_seconds(pids)
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Round(sum(count), time.perf_counter() - start, _cpu_seconds(pids) - cpu, errors)
+
+
+def webservice() -> dict:
+    """Uploads/s through the webservice ÷ ping req/s, same gunicorn workers, same run."""
+    import shutil
+    import signal
+
+    from bench.cases.api import _rate
+    from bench.cases.login import (
+        Database,
+        _environment,
+        _free_port,
+        _start_gunicorn,
+        _workers_of,
+    )
+
+    seconds = float(os.environ.get("BENCH_EXCHANGE_API_SECONDS") or 40)
+    pairs = _env_int("BENCH_EXCHANGE_API_ROUNDS", 8)
+    workers = _env_int("BENCH_API_WORKERS", os.cpu_count() or 2)
+    clients = _env_int("BENCH_API_CLIENTS", 2 * workers)
+    folder = Path(tempfile.mkdtemp(prefix="knooppunt-bench-exchange-api-"))
+    (folder / "static").mkdir()
+    database = Database(folder)
+    server = None
+    uploads: list = []
+    pings: list = []
+    try:
+        env = {**_environment(folder, database.url), "KNOOPPUNT_API_RATE_LIMIT": str(10**9)}
+        manage = [sys.executable, "-m", "knooppunt.manage"]
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        done = subprocess.run(
+            [*manage, "shell", "-c", API_PREPARE],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        key = done.stdout.strip().splitlines()[-1]
+        port = _free_port()
+        server = _start_gunicorn(env, port, workers)
+        pids = _workers_of(server.pid)
+        host = f"Host: 127.0.0.1:{port}"
+        ping = f"GET /api/v1/ping HTTP/1.1\r\n{host}\r\nAuthorization: Bearer {key}\r\n\r\n"
+        ping_request = ping.encode()
+        offers = _Uploads(host, key)
+        for make, status in ((lambda: ping_request, 200), (offers.next, 201)):  # warm-up
+            _api_round(port, make, status, clients, 1.0, pids)
+        span = seconds / (2 * pairs)
+        pings.append(_api_round(port, lambda: ping_request, 200, clients, span / 2, pids))
+        for _pair in range(pairs):
+            uploads.append(_api_round(port, offers.next, 201, clients, span, pids))
+            pings.append(_api_round(port, lambda: ping_request, 200, clients, span / 2, pids))
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        database.drop()
+        shutil.rmtree(folder, ignore_errors=True)
+    errors = [e for r in uploads + pings for e in r.errors]
+    if errors:
+        raise RuntimeError(f"{len(errors)} client(s) failed: {errors[:3]}")
+    upload_rate, ping_rate = _rate(uploads), _rate(pings)
+    rounds = [
+        r.requests
+        / r.seconds
+        / statistics.mean(
+            [pings[i].requests / pings[i].seconds, pings[i + 1].requests / pings[i + 1].seconds]
+        )
+        for i, r in enumerate(uploads)
+    ]
+    result = {
+        "uploads": upload_rate,
+        "pings": ping_rate,
+        "ratio": upload_rate / ping_rate,
+        "rounds": rounds,
+        "uploads_total": sum(r.requests for r in uploads),
+        "pings_total": sum(r.requests for r in pings),
+        "cpu_upload": 1000 * sum(r.worker_cpu for r in uploads) / sum(r.requests for r in uploads),
+        "cpu_ping": 1000 * sum(r.worker_cpu for r in pings) / sum(r.requests for r in pings),
+        "size": len(offers.body),
+        "clients": clients,
+        "workers": workers,
+        "database": database.kind,
+    }
+    print(json.dumps(result), flush=True)
+    return result
 
 
 WORKERS = {"speed": speed, "memory": memory, "inbox": inbox}

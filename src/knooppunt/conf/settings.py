@@ -456,6 +456,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AanvraagStatusEnum": "knooppunt.aanvragen.models.Status",
         "AanvraagsoortEnum": "knooppunt.aanvragen.soorten.Soort",
+        # A message's status (its values, as the serializers list them), beside health's.
+        "BerichtStatusEnum": "knooppunt.exchange.models.Status.values",
     },
 }
 # Berichtenverkeer iWmo/iJw (knooppunt.exchange, SPEC 7.1). Schema sets per release: folders

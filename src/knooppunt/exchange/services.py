@@ -66,13 +66,19 @@ class Checked:
 
 
 def check_offer(
-    actor: Actor, organisation, product: str, filename: str, data: bytes
+    actor: Actor,
+    organisation,
+    product: str,
+    filename: str,
+    data: bytes,
+    *,
+    zip_allowed: bool = True,
 ) -> list[Checked]:
     """Every check of every file in the offer, storing nothing ("Controleren")."""
     rules.require(actor, "exchange.upload", UploadScope(organisation.pk, product))
     context = Context(organisation=organisation, product=product)
     checked = []
-    for offered in uploads.unpack(filename, data):
+    for offered in uploads.unpack(filename, data, zip_allowed=zip_allowed):
         if offered.findings:
             report = Report(offered.filename, list(offered.findings))
         else:
@@ -91,11 +97,13 @@ def offer(
     data: bytes,
     *,
     channel: str = Channel.BROWSER,
+    zip_allowed: bool = True,
     request=None,
 ) -> list[Outcome]:
-    """ "Bestand aanbieden": check each file, then accept it or keep its refusal."""
+    """ "Bestand aanbieden": check each file, then accept it or keep its refusal. The webservice
+    offers one message per call (`zip_allowed=False`: a ZIP is refused as a whole)."""
     outcomes = []
-    for item in check_offer(actor, organisation, product, filename, data):
+    for item in check_offer(actor, organisation, product, filename, data, zip_allowed=zip_allowed):
         report = item.report
         message = refusal = None
         if report.ok:

@@ -58,12 +58,27 @@ def is_zip(filename: str, data: bytes) -> bool:
     return data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)) or filename.lower().endswith(".zip")
 
 
-def unpack(filename: str, data: bytes) -> list[Offered]:
-    """The files to check, in the ZIP's order; a refused ZIP is one refused entry."""
+def unpack(filename: str, data: bytes, *, zip_allowed: bool = True) -> list[Offered]:
+    """The files to check, in the ZIP's order; a refused ZIP is one refused entry. Without
+    `zip_allowed` (the webservice: one message per call) a ZIP is refused as a whole."""
     if bad_name(filename):
         return [Offered(filename[-255:] or "bestand", findings=[_name_finding(filename)])]
     if not is_zip(filename, data):
         return [Offered(filename, data)]
+    if not zip_allowed:
+        return [
+            Offered(
+                filename,
+                findings=[
+                    _finding(
+                        "KP024",
+                        "Via de webservice biedt u één XML-bericht per aanroep aan, geen "
+                        "ZIP-bestand.",
+                        "Bied elk bericht uit het ZIP-bestand afzonderlijk aan.",
+                    )
+                ],
+            )
+        ]
     if len(data) > size_check.max_bytes():
         return [Offered(filename, findings=[size_check.too_large(len(data))])]
     try:

@@ -1,5 +1,7 @@
 """The integrators' guide (docs/webservice.md): its curl examples run against a live server and
-answer what the guide says they answer; and the portal shows the guide."""
+answer what the guide says they answer; and the portal shows the guide. The examples of the API's
+own endpoints are run here; those of a product app's endpoints by that app's tests (with a world
+of its own objects), through `examples(app=...)`."""
 
 import json
 import re
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.urls import Resolver404, resolve
 
 from knooppunt.testing.api import make_credential
 from knooppunt.testing.factories import OrganisationFactory
@@ -18,14 +21,31 @@ BLOCK = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
 LITERAL = {"type", "title", "status", "detail", "instance", "product", "onderdelen", "sleutel"}
 
 
-def examples() -> list[tuple[str, str | None, str]]:
+URL = re.compile(r"\$KNOOPPUNT_URL(/[^\"?\s]*)")
+
+
+def app_of(command: str) -> str:
+    """The app whose view answers the example's address: `knooppunt.api`, `knooppunt.exchange`."""
+    match = URL.search(command)
+    try:
+        view = resolve(match.group(1)).func if match else None
+    except Resolver404:
+        view = None
+    owner = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
+    return ".".join(getattr(owner, "__module__", "knooppunt.api").split(".")[:2])
+
+
+def examples(app: str = "knooppunt.api") -> list[tuple[str, str | None, str]]:
     """(shell command, the kind of the expected block or None, its text), in the guide's order:
-    every ```sh block, with the ```json or ```http block right after it, if any."""
+    every ```sh block of this app's endpoints, with the ```json or ```http block right after it,
+    if any."""
     text = Path(django_settings.KNOOPPUNT_API_GUIDE).read_text(encoding="utf-8")
     blocks = [(m.group(1), m.group(2), m.start(), m.end()) for m in BLOCK.finditer(text)]
     found = []
     for index, (kind, body, _start, end) in enumerate(blocks):
         if kind != "sh":
+            continue
+        if app_of(body) != app:
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if following and following[0] in ("json", "http") and not text[end : following[2]].strip():

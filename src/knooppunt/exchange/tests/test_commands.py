@@ -33,7 +33,7 @@ def test_a_refused_file_prints_the_list_and_exits_1(tmp_path):
     good.write_bytes(jw301())
     bad.write_bytes(jw301().replace(b"999900006", b"123456789"))
     code, out, _err = _run(str(good), str(bad))
-    assert code == 1 and "AFGEKEURD" in out and "BSN" in out and "11-proef" in out
+    assert code == 1 and "AFGEKEURD" in out and "CS002" in out and "11-proef" in out
 
 
 def test_a_zip_is_checked_per_file(tmp_path):

@@ -1,7 +1,7 @@
 """The in-message rules: a small registry, one entry per rule with its iStandaarden code, the
 retourcode where one applies and the Dutch text. A rule module in `checks/` registers itself:
 
-    @message_rule("TR018", retourcode="9018", text=..., hint=...)
+    @message_rule("TR018", retourcode="0001", text=..., hint=...)
     def einddatum_na_begindatum(subject) -> Iterable[Finding]: ...
 
 Every registered rule runs on every message whose type it applies to (all, by default).

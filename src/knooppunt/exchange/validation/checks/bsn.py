@@ -1,4 +1,6 @@
-"""Every BSN in the message passes the 11-proef (python-stdnum's nl.bsn)."""
+"""CS002: every BSN in the message passes the 11-proef (python-stdnum's nl.bsn). CS002 is the
+iStandaarden constraint on LDT_BurgerServicenummer ("De waarde moet voldoen aan de 11-proef");
+a constraint has no retourcode of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from ..registry import message_rule
 
 
 @message_rule(
-    "BSN",
+    "CS002",
     text="Een burgerservicenummer voldoet niet aan de 11-proef.",
     hint="Controleer het BSN van de cliënt (of relatie) op deze plaats.",
 )

@@ -29,7 +29,9 @@ def _before(end: str | None, start: str | None) -> bool:
 
 @message_rule(
     "TR018",
-    retourcode="9018",
+    # No retourcode of its own in the 3.2 list (LDT_RetourCode in basisschema.xsd): a technical
+    # rule without one refuses the message as 0001, "afgekeurd om technische redenen".
+    retourcode="0001",
     text="De Einddatum ligt vóór de Begindatum.",
     hint="Een einddatum moet gelijk zijn aan of later zijn dan de begindatum.",
 )

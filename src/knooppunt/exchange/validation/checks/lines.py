@@ -80,7 +80,8 @@ def _candidates(data: bytes, prefix: str | None, container: str, line: str):
 
 @message_rule(
     "TR101",
-    retourcode="9101",
+    # As TR018: no retourcode of its own in the 3.2 list, so 0001.
+    retourcode="0001",
     text="Deze regel komt twee keer voor in het bericht.",
     hint="Verwijder de dubbele regel, of maak het verschil tussen de regels zichtbaar.",
 )
