@@ -87,15 +87,15 @@ def test_detail_shows_header_history_and_related(client, world):
 
 def test_search_sort_and_paging_are_in_the_url(client, world):
     for n in range(30):
-        _send(world, f"P{n:02d}")
+        _send(world, f"PGQX{n:02d}")
     client.force_login(world.a_user)
     url = reverse("exchange:inbox")
     page = body(client.get(url))
-    assert "30 berichten gevonden" in page and "P29" in page and "P00" not in page  # newest first
+    assert "30 berichten gevonden" in page and "PGQX29" in page and "PGQX00" not in page  # newest first
     assert "pagina=2" in page
-    assert "P00" in body(client.get(url + "?pagina=2"))
-    assert "P00" in body(client.get(url + "?sorteer=identificatie"))
-    found = body(client.get(url + "?identificatie=P07"))
+    assert "PGQX00" in body(client.get(url + "?pagina=2"))
+    assert "PGQX00" in body(client.get(url + "?sorteer=identificatie"))
+    found = body(client.get(url + "?identificatie=PGQX07"))
     assert "1 bericht gevonden" in found
     assert "30 berichten" in body(client.get(url + "?tegenpartij=voorbeeld&type=JW301"))
     assert "0 berichten" in body(client.get(url + "?status=opgehaald"))
@@ -139,11 +139,11 @@ def test_no_inbox_without_the_gebruiker_role(client, world, kind):
 def test_an_ijw_gebruiker_sees_no_iwmo_messages(client, world):
     from .conftest import wmo301
 
-    [outcome] = services.offer(world.g_user, world.gemeente, "iwmo", "w.xml", wmo301("W1"))
+    [outcome] = services.offer(world.g_user, world.gemeente, "iwmo", "w.xml", wmo301("WMOQX01"))
     assert outcome.accepted, outcome.findings
     only_ijw = gebruiker(world.aanbieder, products=("ijw",))
     client.force_login(only_ijw)
-    assert "W1" not in body(client.get(reverse("exchange:inbox")))
+    assert "WMOQX01" not in body(client.get(reverse("exchange:inbox")))
     assert client.get(reverse("exchange:detail", args=[outcome.message.pk])).status_code == 404
 
 
