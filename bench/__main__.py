@@ -1,7 +1,8 @@
 """Run every benchmark case (or those named on the command line) and write the report.
 
 A case is a module in bench/cases with `run() -> tuple[list[Figure], str]`: the figures and a
-Markdown section explaining how they were measured.
+Markdown section explaining how they were measured. Running some cases replaces their figures
+and sections in docs/benchmarks.*, and keeps the latest of the others.
 """
 
 import importlib
@@ -14,15 +15,17 @@ from bench.report import table, write
 
 def main(argv: list[str]) -> int:
     names = argv or [m.name for m in pkgutil.iter_modules(cases.__path__)]
-    figures, sections = [], {}
+    figures, sections, origin = [], {}, {}
     for name in names:
         module = importlib.import_module(f"bench.cases.{name}")
         print(f"== {name}", flush=True)
         case_figures, section = module.run()
+        title = getattr(module, "TITLE", name)
         figures += case_figures
-        sections[getattr(module, "TITLE", name)] = section
+        sections[title] = section
+        origin.update({f.name: (name, title) for f in case_figures})
     print(table(figures))
-    write(figures, sections)
+    write(figures, sections, origin)
     return 0
 
 

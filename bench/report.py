@@ -55,22 +55,63 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(rows)
 
 
-def write(figures: list[Figure], sections: dict[str, str]) -> None:
+def write(
+    figures: list[Figure], sections: dict[str, str], origin: dict[str, tuple[str, str]]
+) -> None:
+    """Write the report; `origin` names each figure's case and section title.
+
+    A run of some cases (`python -m bench login`) replaces only their figures and sections: the
+    others stay as their own run wrote them, each section saying when it was measured, so the
+    files always hold the latest figure of every case."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = (
         f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
     )
-    body = [f"# Benchmarks\n\nLatest `make bench`: {now} ({machine}).\n", table(figures), ""]
-    for title, text in sections.items():
-        body += [f"## {title}\n", text, ""]
-    DOCS.mkdir(exist_ok=True)
-    (DOCS / "benchmarks.md").write_text("\n".join(body), encoding="utf-8")
-    data = {
+    ran = {case for case, _ in origin.values()}
+    kept, kept_sections = _previous(ran)
+    fresh = {
         f.name: {
             **{k: v for k, v in asdict(f).items() if k != "name"},
             "ratio": f.ratio,
             "met": f.met,
+            "case": origin[f.name][0],
+            "section": origin[f.name][1],
+            "measured": now,
         }
         for f in figures
     }
+    # In the cases' order (a full run's), whichever run measured them.
+    data = dict(sorted({**kept, **fresh}.items(), key=lambda item: item[1]["case"]))
+    order = [e["section"] for e in data.values()]
+    stamped = {title: f"Measured {now} ({machine}).\n\n{text}" for title, text in sections.items()}
+    all_sections = {**kept_sections, **stamped}
+    all_sections = dict(sorted(all_sections.items(), key=lambda item: order.index(item[0])))
+    rows = [Figure(name, **_fields(entry)) for name, entry in data.items()]
+    head = f"# Benchmarks\n\nLatest run (`make bench` or one case): {now} ({machine}).\n"
+    body = [head, table(rows), ""]
+    for title, text in all_sections.items():
+        body += [f"## {title}\n", text, ""]
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.md").write_text("\n".join(body), encoding="utf-8")
     (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _fields(entry: dict) -> dict:
+    return {k: entry[k] for k in ("value", "unit", "baseline", "target", "note")}
+
+
+def _previous(ran: set[str]) -> tuple[dict, dict[str, str]]:
+    """The figures and sections of the cases that did not run this time."""
+    try:
+        data = json.loads((DOCS / "benchmarks.json").read_text(encoding="utf-8"))
+        text = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}, {}
+    kept = {name: e for name, e in data.items() if e.get("case") and e["case"] not in ran}
+    titles = {e.get("section") for e in kept.values()} - {None}
+    sections = {}
+    for chunk in text.split("\n## ")[1:]:
+        title, _, rest = chunk.partition("\n")
+        if title.strip() in titles:
+            sections[title.strip()] = rest.strip("\n")
+    return kept, sections
