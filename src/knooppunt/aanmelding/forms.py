@@ -72,21 +72,20 @@ class ApplicationForm(forms.Form):
             "Het deel achter de @ van de werkadressen, bijvoorbeeld gemeente-voorbeeld.nl."
         ),
     )
-    voorletters = forms.CharField(label=_("Voorletters"), max_length=20)
-    voornaam = forms.CharField(
-        label=_("Voornaam"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    voorletters = account_fields.name_field("voorletters", _("Voorletters"))
+    voornaam = account_fields.name_field(
+        "voornaam", _("Voornaam"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
-    achternaam = forms.CharField(
-        label=_("Achternaam"),
-        max_length=150,
+    tussenvoegsel = account_fields.name_field("tussenvoegsel", _("Tussenvoegsel"))
+    achternaam = account_fields.name_field(
+        "achternaam",
+        _("Achternaam"),
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.CharField(
-        label=_("E-mailadres"),
-        max_length=254,
+    email = account_fields.name_field(
+        "email",
+        _("E-mailadres"),
+        required=True,
         help_text=_("Een persoonlijk werkadres binnen het e-maildomein van de organisatie."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -3,6 +3,7 @@ number and UZI-nummer formats. Each refusal is a Dutch message for the field it 
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -105,3 +106,15 @@ def clean_uzi(value: str) -> str:
             code="invalid",
         )
     return compact
+
+
+def name_field(name: str, label, *, required: bool | None = None, **kwargs) -> forms.CharField:
+    """A form field for one of the user's name or e-mail columns: as long as the column, and
+    required unless the column may be blank (the e-mail column may, for erased users; its forms
+    say `required=True`). Every form that takes a person's name (the
+    administrator's, Persoonlijke instellingen, the aanmelding, the CSV import) uses it, so a
+    value the form accepts always fits the table."""
+    column = User._meta.get_field(name)
+    if required is None:
+        required = not column.blank
+    return forms.CharField(label=label, max_length=column.max_length, required=required, **kwargs)

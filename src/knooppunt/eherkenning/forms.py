@@ -32,21 +32,20 @@ class BrokerChoiceForm(forms.Form):
 class PersonalSettingsForm(forms.Form):
     """BIDN 2.2 "Persoonlijke instellingen"."""
 
-    voorletters = forms.CharField(label=_("Voorletters"), max_length=20)
-    voornaam = forms.CharField(
-        label=_("Voornaam"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    voorletters = fields.name_field("voorletters", _("Voorletters"))
+    voornaam = fields.name_field(
+        "voornaam", _("Voornaam"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
-    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
-    achternaam = forms.CharField(
-        label=_("Achternaam"),
-        max_length=150,
+    tussenvoegsel = fields.name_field("tussenvoegsel", _("Tussenvoegsel"))
+    achternaam = fields.name_field(
+        "achternaam",
+        _("Achternaam"),
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.CharField(
-        label=_("E-mail"),
-        max_length=254,
+    email = fields.name_field(
+        "email",
+        _("E-mail"),
+        required=True,
         help_text=_("Uw persoonlijke werkadres, zoals naam@organisatienaam.nl."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -28,14 +28,12 @@ def switch(label):
 class UserForm(forms.Form):
     """The fields of Portero 3.2 / 3.3, with the manual's lower-case labels."""
 
-    voorletters = forms.CharField(label=_("voorletters"), max_length=20)
-    voornaam = forms.CharField(label=_("voornaam"), max_length=100)
-    tussenvoegsel = forms.CharField(label=_("tussenvoegsel"), max_length=30, required=False)
-    achternaam = forms.CharField(label=_("achternaam"), max_length=150)
-    email = forms.CharField(
-        label=_("email"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    voorletters = account_fields.name_field("voorletters", _("voorletters"))
+    voornaam = account_fields.name_field("voornaam", _("voornaam"))
+    tussenvoegsel = account_fields.name_field("tussenvoegsel", _("tussenvoegsel"))
+    achternaam = account_fields.name_field("achternaam", _("achternaam"))
+    email = account_fields.name_field(
+        "email", _("email"), required=True, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     uzi_nummer = forms.CharField(
         label=_("UZI-nummer"), max_length=20, required=False, help_text=UZI_HELP
