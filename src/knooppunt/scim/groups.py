@@ -24,12 +24,12 @@ from scim2_models.path import (
 from knooppunt.access.models import Product, Role, RoleGrant
 from knooppunt.accounts.models import Status
 
+from .filters import NOTHING, QueryVisitor
 from .models import ClientGroup
 from .schema import GROUP_SCHEMA, Group, GroupMember
 
 # The role names as the manuals write them (not translated: they are identifiers to clients).
 ROLE_NAMES = {Role.GEBRUIKER: "Gebruiker", Role.PRODUCTBEHEERDER: "Productbeheerder"}
-NOTHING = Q(pk__in=[])
 
 
 @dataclass
@@ -240,7 +240,7 @@ class RoleGroupMatch(FilterVisitor[bool]):
 _CLIENT_LOOKUPS = {"id": "scim_id", "displayname": "display_name", "externalid": "external_id"}
 
 
-class ClientGroupQuery(FilterVisitor[Q]):
+class ClientGroupQuery(QueryVisitor):
     """A filter as a Q over the client's own groups."""
 
     def __init__(self, parent: str = "", *, lenient: bool = False):
@@ -302,16 +302,6 @@ class ClientGroupQuery(FilterVisitor[Q]):
         if key == "externalid":
             return ~Q(external_id="")
         return ~NOTHING
-
-    def visit_not(self, node: Not) -> Q:
-        return ~self.visit(node.expr)
-
-    def visit_logical_expr(self, node: LogicalExpr) -> Q:
-        terms = [self.visit(term) for term in node.terms]
-        result = terms[0]
-        for term in terms[1:]:
-            result = result & term if node.op == LogicalOperator.and_ else result | term
-        return result
 
     def visit_value_path(self, node: ValuePath) -> Q:
         if node.attr_path.attr.lower() != "members" or self.parent:

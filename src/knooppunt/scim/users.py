@@ -15,20 +15,16 @@ from scim2_models.path import (
     AttrPath,
     CompareOperator,
     Comparison,
-    FilterVisitor,
-    LogicalExpr,
-    LogicalOperator,
-    Not,
     Present,
     ValuePath,
 )
 
 from knooppunt.accounts.models import Status, User
 
+from .filters import NOTHING, QueryVisitor
 from .schema import EXTENSION_SCHEMA, USER_SCHEMA, Email, KnooppuntUser, Name, PhoneNumber
 from .schema import UserResource as Resource
 
-NOTHING = Q(pk__in=[])
 # What SCIM's `active` is false for: switched off, or expired (which cannot be undone).
 INACTIVE = (Status.DEACTIVATED, Status.EXPIRED)
 
@@ -338,7 +334,7 @@ def _datetime(value: Any) -> datetime.datetime:
     return moment
 
 
-class ToQuery(FilterVisitor[Q]):
+class ToQuery(QueryVisitor):
     """A parsed SCIM filter (scim2-models' syntax tree) as a Q over the users. `lenient`: an
     attribute users do not have matches nothing (a search over several resource types, RFC
     7644 3.4.2.1) instead of being refused."""
@@ -361,16 +357,6 @@ class ToQuery(FilterVisitor[Q]):
     def visit_present(self, node: Present) -> Q:
         column = self._column(node.attr_path)
         return NOTHING if column is None else _present(column)
-
-    def visit_not(self, node: Not) -> Q:
-        return ~self.visit(node.expr)
-
-    def visit_logical_expr(self, node: LogicalExpr) -> Q:
-        terms = [self.visit(term) for term in node.terms]
-        result = terms[0]
-        for term in terms[1:]:
-            result = result & term if node.op == LogicalOperator.and_ else result | term
-        return result
 
     def visit_value_path(self, node: ValuePath) -> Q:
         # We keep one value of each multi-valued attribute, so "any value matches" is "the
