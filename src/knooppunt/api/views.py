@@ -58,10 +58,6 @@ class ApiView(APIView):
     max_body_bytes: int | None = None
     # A rate-limit scope of its own (KNOOPPUNT_API_RATE_LIMITS), or the credential's default.
     throttle_scope: str | None = None
-    # Whether a call that recorded no audit event of its own gets the generic one
-    # ("webservice.call", with the trace id). Leave it on unless the endpoint reads nothing
-    # but the credential's own metadata.
-    audit_calls: bool = True
 
     def initial(self, request, *args, **kwargs):
         """DRF's steps, with two changes: the body's size is checked before anything else
@@ -116,9 +112,6 @@ class ApiView(APIView):
             return
         if response.status_code == 429 or (seen and response.status_code < 400):
             return
-        if not self.audit_calls and response.status_code < 400:
-            services.note_use(principal, request)
-            return
         match = getattr(request, "resolver_match", None)
         services.record_call(
             principal, request, status=response.status_code, route=match.route if match else ""
@@ -163,10 +156,6 @@ class PublicApiView(ApiView):
 @extend_schema(tags=["Algemeen"])
 class PingView(ApiView):
     rule = "webservice.use"
-    # Ping changes nothing and shows only the key's own organisation, product and koppeling; the
-    # credential's last use (when, from where) is kept on it instead. An audit event per ping
-    # would cost more than the whole call (docs/decisions.md); a refused ping is audited.
-    audit_calls = False
 
     @extend_schema(
         operation_id="ping",
