@@ -49,7 +49,12 @@ def test_ping_writes_its_audit_event_with_the_trace_id(organisation):
     assert (event.actor_kind, event.actor_id) == ("api", credential.pk)
     assert event.organisation_id == organisation.pk
     assert event.ip_address == "192.0.2.9"
-    assert event.details == {"method": "GET", "route": "api/v1/ping", "status": 200, "key": "current"}
+    assert event.details == {
+        "method": "GET",
+        "route": "api/v1/ping",
+        "status": 200,
+        "key": "current",
+    }
     credential.refresh_from_db()
     assert credential.last_used_ip == "192.0.2.9" and credential.last_used_at is not None
 
