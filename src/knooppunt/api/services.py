@@ -28,9 +28,17 @@ def _django_request(request):
 
 
 @service(rule="webservice.record_call", audit=("webservice.call",))
-def record_call(principal: Principal, request, *, status: int, route: str) -> None:
-    """One event per authenticated call that wrote none of its own; the credential's last use
-    (when and from where) is kept up to date in the same transaction."""
+def record_call(
+    principal: Principal,
+    request,
+    *,
+    status: int,
+    route: str,
+    count: tuple[str, int, float] | None = None,
+) -> None:
+    """One event per authenticated call that wrote none of its own; in the same transaction
+    the call is added to its rate counter (`count`: key, window, moment, from api.throttling)
+    and the credential's last use (when and from where) is kept up to date."""
     rules.require(principal, "webservice.record_call")
     credential: Credential = principal.subject
     django_request = _django_request(request)
@@ -43,11 +51,13 @@ def record_call(principal: Principal, request, *, status: int, route: str) -> No
     problem = getattr(request, "_problem", None)
     if problem:
         details["problem"] = problem
-    if connection.vendor == "postgresql":
-        # This event records a call that changed nothing (a handler that changes something
-        # writes its own events, durably): its commit does not wait for the disk. A crash of
-        # the database server may lose the last fraction of a second of them, never more and
-        # never the order of the chain (docs/decisions.md).
+    # This event records a call that changed nothing (a handler that changes something writes
+    # its own events, durably): on PostgreSQL its commit does not wait for the disk. A crash of
+    # the database server may lose the last fraction of a second of them, never more and never
+    # the order of the chain (docs/decisions.md). The counter's statement says so as well.
+    if count is not None:
+        ratelimit.DatabaseStore().hit(*count, lazy_commit=True)
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     record(

@@ -45,7 +45,7 @@ from knooppunt.access.principals import ActorKind
 from knooppunt.audit import services as audit_services
 from knooppunt.core import sql
 
-from . import problems, services
+from . import problems, ratelimit, services
 from .serializers import HealthSerializer, PingSerializer
 
 
@@ -102,19 +102,27 @@ class ApiView(APIView):
 
     def _audit_call(self, response, seen: list[str]) -> None:
         """Every authenticated call has an audit event with its trace id: the handler's own
-        (an upload, a lookup), or else this one. A call over the limit has none (its 429 is
-        recorded once per window); a refused key is recorded by the authentication."""
+        (an upload, a lookup), or else this one, which also adds the call to its rate counter
+        (api.throttling). A call over the limit has none (its 429 is recorded once per window);
+        a refused key is recorded by the authentication."""
         request = getattr(self, "request", None)
         if request is None or "_user" not in request.__dict__:
             return
+        count = request._request.__dict__.pop("api_count", None)
         principal = request.user
-        if getattr(principal, "kind", None) != ActorKind.API_CLIENT:
-            return
-        if response.status_code == 429 or (seen and response.status_code < 400):
+        if getattr(principal, "kind", None) != ActorKind.API_CLIENT or (
+            response.status_code == 429 or (seen and response.status_code < 400)
+        ):
+            if count is not None:
+                ratelimit.hit(*count)
             return
         match = getattr(request, "resolver_match", None)
         services.record_call(
-            principal, request, status=response.status_code, route=match.route if match else ""
+            principal,
+            request,
+            status=response.status_code,
+            route=match.route if match else "",
+            count=count,
         )
 
     def validated(self, serializer_class, **kwargs):
