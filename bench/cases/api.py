@@ -2,15 +2,16 @@
 `GET /api/v1/health`, same gunicorn workers, same run, concurrent clients.
 
 Health is the floor of a call through the stack: Django's middleware, DRF, two cheap queries (the
-database and the job queue's table), a JSON answer. Ping adds what every authenticated call
-costs: the key's row found by its prefix with its organisation, product and agreements in one
-statement, a SHA-512 compared in constant time, the rate-limit counter (one UPSERT), the audit
-event of the call (one INSERT, sealed into the chain after the commit) and the credential's last
-use (written at most once a minute). The ratio says how much of a call's budget the credential
-check and the audit take. The app runs as in the login case (gunicorn, one sync worker per core,
-on a database of its own: PostgreSQL when DATABASE_URL is set, else SQLite). The machine's speed
-drifts, so health and ping rounds alternate and each ping round is set against the health rounds
-on either side. The workers' RSS is read after the rounds, with the API loaded.
+database and the job queue's table), a JSON answer. Ping adds what every authenticated call costs:
+the key's row found by its prefix with its organisation, product, agreements and rate counter in
+one statement, a SHA-512 compared in constant time, then one write transaction with the counter (an
+UPSERT) and the audit event of the call with its trace id (an INSERT; on PostgreSQL the commit does
+not wait for the disk; the job worker seals it into the chain later), and the credential's last use
+(written at most once a minute). The ratio says how much of a call's budget the credential check
+and the audit take. The app runs as in the login case (gunicorn, one sync worker per core, on a
+database of its own: PostgreSQL when DATABASE_URL is set, else SQLite). The machine's speed drifts,
+so health and ping rounds alternate and each ping round is set against the health rounds on either
+side. The workers' RSS is read after the rounds, with the API loaded.
 
 Size: BENCH_API_SECONDS (default 40) of measurement in BENCH_API_ROUNDS (default 8) pairs of
 rounds, BENCH_API_CLIENTS concurrent clients (default two per worker), BENCH_API_WORKERS workers

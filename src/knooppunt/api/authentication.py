@@ -29,6 +29,7 @@ from knooppunt.products.models import Credential
 from knooppunt.products.principals import principal_for_credential
 
 from . import problems
+from .models import RateCounter
 
 REALM = 'Bearer realm="knooppunt"'
 
@@ -43,6 +44,10 @@ class Found:
     credential: Credential
     has_product: bool
     agreements: bool
+    # The credential's default rate counter as stored (hits, previous hits, window start), or
+    # None: read here, so that a call within its limit writes its count only with its audit
+    # event (api.throttling).
+    counter: tuple[int, int, int] | None = None
 
 
 # What a call needs of the organisation and the product; the rest stays deferred (loading all
@@ -58,8 +63,11 @@ def _some_columns(model, prefix: str, names: tuple[str, ...]) -> str:
 @cache
 def _lookup_sql(vendor: str) -> str:
     products = Organisation.products.through
-    c, o, p = "c", "o", "p"
+    c, o, p, r = "c", "o", "p", "r"
     col = sql.column
+    counter = ", ".join(
+        f"{r}.{col(RateCounter, name)}" for name in ("hits", "previous_hits", "window_start")
+    )
     return (
         f"SELECT {sql.columns(Credential, c)}, "  # noqa: S608
         f"{_some_columns(Organisation, o, ORGANISATION_FIELDS)}, "
@@ -71,12 +79,15 @@ def _lookup_sql(vendor: str) -> str:
         f"WHERE k.{col(AgreementKind, 'organisation_type')} = {o}.{col(Organisation, 'type')} "
         f"AND NOT EXISTS (SELECT 1 FROM {sql.table(Agreement)} a "
         f"WHERE a.{col(Agreement, 'kind')} = k.{col(AgreementKind, 'id')} "
-        f"AND a.{col(Agreement, 'organisation')} = {o}.{col(Organisation, 'id')})) "
+        f"AND a.{col(Agreement, 'organisation')} = {o}.{col(Organisation, 'id')})), "
+        f"{counter} "
         f"FROM {sql.table(Credential)} {c} "
         f"JOIN {sql.table(Organisation)} {o} "
         f"ON {o}.{col(Organisation, 'id')} = {c}.{col(Credential, 'organisation')} "
         f"JOIN {sql.table(Product)} {p} "
         f"ON {p}.{col(Product, 'id')} = {c}.{col(Credential, 'product')} "
+        f"LEFT JOIN {sql.table(RateCounter)} {r} ON {r}.{col(RateCounter, 'key')} = "
+        f"'credential:' || {c}.{col(Credential, 'id')} || ':default' "
         f"WHERE {c}.{col(Credential, 'prefix')} = %s "
         f"OR {c}.{col(Credential, 'previous_prefix')} = %s"
     )
@@ -98,7 +109,11 @@ def lookup(prefix: str) -> list[Found]:
             "default", ORGANISATION_FIELDS, row[first:second]
         )
         credential.product = Product.from_db("default", PRODUCT_FIELDS, row[second:at])
-        found.append(Found(credential, bool(row[at]), bool(row[at + 1])))
+        stored = row[at + 2 : at + 5]
+        counter = (
+            (int(stored[0]), int(stored[1]), int(stored[2])) if stored[0] is not None else None
+        )
+        found.append(Found(credential, bool(row[at]), bool(row[at + 1]), counter))
     return found
 
 
@@ -183,6 +198,7 @@ class CredentialAuthentication(BaseAuthentication):
         if not (matched.has_product and matched.agreements):
             raise refuse(request, "organisation", credential)
         request._request.api_key_used = which
+        request._request.api_counter = matched.counter
         return principal_for_credential(credential, agreements=matched.agreements), credential
 
     def authenticate_header(self, request) -> str:

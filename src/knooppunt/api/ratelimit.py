@@ -44,16 +44,37 @@ class Hit:
         return 1
 
 
+def peek(stored: tuple[int, int, int] | None, window: int, now: float) -> Hit:
+    """The Hit that one more call would make of a stored row (hits, previous hits, window
+    start; None for no row yet), by the rules of the UPSERT below, without writing it."""
+    start = int(now // window) * window
+    if stored is None:
+        return Hit(1, 0, start, window)
+    hits, previous, stored_start = stored
+    if stored_start >= start:
+        return Hit(hits + 1, previous, stored_start, window)
+    return Hit(1, hits if stored_start + window == start else 0, start, window)
+
+
+# On PostgreSQL the counter of a call is added in the transaction of the call's audit event,
+# which it also tells not to wait for the disk (api.services.record_call): one statement.
+_LAZY_COMMIT = "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) "
+
+
 @cache
-def _upsert_sql(vendor: str) -> str:
+def _upsert_sql(vendor: str, lazy_commit: bool = False) -> str:
     t = sql.table(RateCounter)
     key, start = sql.column(RateCounter, "key"), sql.column(RateCounter, "window_start")
     hits, prev = sql.column(RateCounter, "hits"), sql.column(RateCounter, "previous_hits")
     # Same window: one more hit. The next window: the old hits become the previous ones. A
     # later window: both start afresh. A call whose clock lags a window behind counts in the
     # newer one.
+    values = "VALUES (%s, %s, 1, 0)"
+    if lazy_commit and vendor == "postgresql":
+        values = "SELECT %s, %s, 1, 0 FROM lazy"
     return (
-        f"INSERT INTO {t} ({key}, {start}, {hits}, {prev}) VALUES (%s, %s, 1, 0) "  # noqa: S608
+        f"{_LAZY_COMMIT if lazy_commit and vendor == 'postgresql' else ''}"
+        f"INSERT INTO {t} ({key}, {start}, {hits}, {prev}) {values} "  # noqa: S608
         f"ON CONFLICT ({key}) DO UPDATE SET "
         f"{prev} = CASE WHEN {t}.{start} >= excluded.{start} THEN {t}.{prev} "
         f"WHEN {t}.{start} + %s = excluded.{start} THEN {t}.{hits} ELSE 0 END, "
@@ -65,10 +86,12 @@ def _upsert_sql(vendor: str) -> str:
 
 
 class DatabaseStore:
-    def hit(self, key: str, window: int, now: float) -> Hit:
+    def hit(self, key: str, window: int, now: float, *, lazy_commit: bool = False) -> Hit:
+        """Count one call. `lazy_commit`: on PostgreSQL the same statement sets the
+        transaction's synchronous_commit off (the caller's transaction must be open)."""
         start = int(now // window) * window
         with connection.cursor() as cursor:
-            cursor.execute(_upsert_sql(connection.vendor), [key, start, window])
+            cursor.execute(_upsert_sql(connection.vendor, lazy_commit), [key, start, window])
             hits, previous, window_start = cursor.fetchone()
         return Hit(hits, previous, window_start, window)
 

@@ -45,7 +45,7 @@ from knooppunt.access.principals import ActorKind
 from knooppunt.audit import services as audit_services
 from knooppunt.core import sql
 
-from . import problems, services
+from . import problems, ratelimit, services
 from .serializers import HealthSerializer, PingSerializer
 
 
@@ -58,10 +58,6 @@ class ApiView(APIView):
     max_body_bytes: int | None = None
     # A rate-limit scope of its own (KNOOPPUNT_API_RATE_LIMITS), or the credential's default.
     throttle_scope: str | None = None
-    # Whether a call that recorded no audit event of its own gets the generic one
-    # ("webservice.call", with the trace id). Leave it on unless the endpoint reads nothing
-    # but the credential's own metadata.
-    audit_calls: bool = True
 
     def initial(self, request, *args, **kwargs):
         """DRF's steps, with two changes: the body's size is checked before anything else
@@ -106,22 +102,27 @@ class ApiView(APIView):
 
     def _audit_call(self, response, seen: list[str]) -> None:
         """Every authenticated call has an audit event with its trace id: the handler's own
-        (an upload, a lookup), or else this one. A call over the limit has none (its 429 is
-        recorded once per window); a refused key is recorded by the authentication."""
+        (an upload, a lookup), or else this one, which also adds the call to its rate counter
+        (api.throttling). A call over the limit has none (its 429 is recorded once per window);
+        a refused key is recorded by the authentication."""
         request = getattr(self, "request", None)
         if request is None or "_user" not in request.__dict__:
             return
+        count = request._request.__dict__.pop("api_count", None)
         principal = request.user
-        if getattr(principal, "kind", None) != ActorKind.API_CLIENT:
-            return
-        if response.status_code == 429 or (seen and response.status_code < 400):
-            return
-        if not self.audit_calls and response.status_code < 400:
-            services.note_use(principal, request)
+        if getattr(principal, "kind", None) != ActorKind.API_CLIENT or (
+            response.status_code == 429 or (seen and response.status_code < 400)
+        ):
+            if count is not None:
+                ratelimit.hit(*count)
             return
         match = getattr(request, "resolver_match", None)
         services.record_call(
-            principal, request, status=response.status_code, route=match.route if match else ""
+            principal,
+            request,
+            status=response.status_code,
+            route=match.route if match else "",
+            count=count,
         )
 
     def validated(self, serializer_class, **kwargs):
@@ -163,10 +164,6 @@ class PublicApiView(ApiView):
 @extend_schema(tags=["Algemeen"])
 class PingView(ApiView):
     rule = "webservice.use"
-    # Ping changes nothing and shows only the key's own organisation, product and koppeling; the
-    # credential's last use (when, from where) is kept on it instead. An audit event per ping
-    # would cost more than the whole call (docs/decisions.md); a refused ping is audited.
-    audit_calls = False
 
     @extend_schema(
         operation_id="ping",

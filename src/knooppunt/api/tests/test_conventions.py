@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.test import Client, override_settings
+from rest_framework.response import Response
 
 from knooppunt.audit.models import AuditEvent
 from knooppunt.testing.api import auth, make_credential, problem
@@ -148,6 +149,36 @@ def test_a_credentials_own_limit_overrides_the_default():
     assert client.get("/api/v1/ping", **auth(key)).status_code == 429
 
 
+@override_settings(KNOOPPUNT_API_RATE_LIMIT=2)
+@pytest.mark.urls("knooppunt.api.tests.urls")
+def test_calls_whose_handler_audits_itself_count_too(key, monkeypatch):
+    from knooppunt.api.tests.urls import ProefView
+    from knooppunt.audit import services as audit_services
+
+    def get(self, request):  # as a handler whose service wrote an event of its own
+        audit_services.recorded.get().append("proef")
+        return Response({})
+
+    monkeypatch.setattr(ProefView, "get", get)
+    client = Client()
+    assert [client.get("/api/v1/proef", **auth(key)).status_code for _n in range(3)] == [
+        200,
+        200,
+        429,
+    ]
+    assert not AuditEvent.objects.filter(action="webservice.call").exists()
+
+
+@override_settings(KNOOPPUNT_API_RATE_LIMIT=2)
+@pytest.mark.urls("knooppunt.api.tests.urls")
+def test_a_call_refused_by_the_rule_counts_against_the_limit():
+    _c, key = make_credential(OrganisationFactory(), "ijw")
+    client = Client()
+    assert client.get("/api/v1/proef/iwmo", **auth(key)).status_code == 403
+    assert client.get("/api/v1/ping", **auth(key)).status_code == 200
+    assert client.get("/api/v1/ping", **auth(key)).status_code == 429
+
+
 def test_the_window_slides_from_the_previous_one():
     from knooppunt.api import ratelimit
 
@@ -160,6 +191,20 @@ def test_the_window_slides_from_the_previous_one():
     assert hit.retry_after(195.0, 5) == 21  # 1 + 10 * (1 - e) < 5 once e > 0.6: at 216
     later = store.hit("proef", 60, 400.0)  # windows later: both start afresh
     assert (later.hits, later.previous_hits) == (1, 0)
+
+
+@pytest.mark.parametrize("now", [130.0, 195.0, 400.0, 100.0])  # same, next, later, lagging
+def test_the_counter_read_with_the_key_predicts_the_upsert(now):
+    from knooppunt.api import ratelimit
+    from knooppunt.api.models import RateCounter
+
+    store = ratelimit.DatabaseStore()
+    assert ratelimit.peek(None, 60, now) == store.hit("nieuw", 60, now)
+    for _n in range(4):
+        store.hit("proef", 60, 120.0)
+    row = RateCounter.objects.get(key="proef")
+    stored = (row.hits, row.previous_hits, row.window_start)
+    assert ratelimit.peek(stored, 60, now) == store.hit("proef", 60, now)
 
 
 # --- trace headers -----------------------------------------------------------------------

@@ -3,13 +3,16 @@
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from knooppunt.audit.models import AuditEvent
 from knooppunt.testing.api import auth, make_credential, problem
 from knooppunt.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+TRACE = "463ac35c9f6413ad48485a3953bb6124"
 
 
 @pytest.fixture
@@ -35,12 +38,50 @@ def test_ping_answers_with_the_credentials_organisation_and_product(organisation
     assert body["koppeling"]["sleutel"] == "huidig"
 
 
-def test_ping_writes_no_audit_event_but_keeps_the_last_use(organisation):
+def test_ping_writes_its_audit_event_with_the_trace_id(organisation):
     credential, key = make_credential(organisation, "iwmo")
-    Client().get("/api/v1/ping", **auth(key), REMOTE_ADDR="192.0.2.9")
-    assert not AuditEvent.objects.filter(action="webservice.call").exists()
+    response = Client().get(
+        "/api/v1/ping", **auth(key), HTTP_X_B3_TRACEID=TRACE, REMOTE_ADDR="192.0.2.9"
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="webservice.call")
+    assert event.trace_id == TRACE
+    assert (event.actor_kind, event.actor_id) == ("api", credential.pk)
+    assert event.organisation_id == organisation.pk
+    assert event.ip_address == "192.0.2.9"
+    assert event.details == {
+        "method": "GET",
+        "route": "api/v1/ping",
+        "status": 200,
+        "key": "current",
+    }
     credential.refresh_from_db()
     assert credential.last_used_ip == "192.0.2.9" and credential.last_used_at is not None
+
+
+def test_every_ping_is_audited(organisation):
+    _credential, key = make_credential(organisation, "iwmo")
+    for _ in range(3):
+        assert Client().get("/api/v1/ping", **auth(key)).status_code == 200
+    assert AuditEvent.objects.filter(action="webservice.call").count() == 3
+
+
+def test_a_ping_costs_one_read_and_one_write_transaction(organisation):
+    """The credential with its organisation, product, agreements and rate counter in one SELECT;
+    then one transaction (a savepoint inside the test's own) with the counter and the audit
+    event. An added statement fails here; the bench's `api` case measures what they cost."""
+    _credential, key = make_credential(organisation, "iwmo")
+    Client().get("/api/v1/ping", **auth(key))  # the first call also writes the last use
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/api/v1/ping", **auth(key)).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    counter = 'INSERT INTO "api_ratecounter"'
+    if connection.vendor == "postgresql":  # with its commit not waiting for the disk
+        counter = "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) " + counter
+    expected = ['SELECT c."id"', "SAVEPOINT", counter, 'INSERT INTO "audit_auditevent"', "RELEASE"]
+    assert len(statements) == len(expected), statements
+    for statement, start in zip(statements, expected, strict=True):
+        assert statement.startswith(start), statement
 
 
 @pytest.mark.urls("knooppunt.api.tests.urls")
