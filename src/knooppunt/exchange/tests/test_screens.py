@@ -91,7 +91,9 @@ def test_search_sort_and_paging_are_in_the_url(client, world):
     client.force_login(world.a_user)
     url = reverse("exchange:inbox")
     page = body(client.get(url))
-    assert "30 berichten gevonden" in page and "PGQX29" in page and "PGQX00" not in page  # newest first
+    assert (
+        "30 berichten gevonden" in page and "PGQX29" in page and "PGQX00" not in page
+    )  # newest first
     assert "pagina=2" in page
     assert "PGQX00" in body(client.get(url + "?pagina=2"))
     assert "PGQX00" in body(client.get(url + "?sorteer=identificatie"))
