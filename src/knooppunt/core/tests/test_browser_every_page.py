@@ -13,6 +13,7 @@ import pytest
 from django.contrib import admin as django_admin
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from knooppunt.accounts.models import Status
 from knooppunt.operators.admin import operator_site
@@ -111,9 +112,13 @@ def _check(page, name: str, failures: dict) -> None:
         failures[name] = found
 
 
-def _visit(page, path: str, failures: dict) -> None:
+def _visit(page, path: str, failures: dict, *, shown: bool = False) -> None:
+    """Check the page at `path`; `shown`: it must be the screen itself, not a 404 or a redirect
+    to another page."""
     response = page.goto(path)
     assert response is not None and response.status < 500, (path, response and response.status)
+    if shown:
+        assert response.status == 200 and page.url.endswith(path), (path, response.status, page.url)
     _check(page, path, failures)
 
 
@@ -307,6 +312,8 @@ def demo(live_db, settings, tmp_path):
             "registertoets": gemeente_user,
             "aanvragen": submitter,
             "products": beheerder,
+            # The organisation's overview of lookups is its administrator's.
+            "registertoets:overzicht": User.objects.get(email="anna.jansen@voorbeeldstad.example"),
         },
         "ids": {
             "exchange": {"pk": message.pk, "refusal": refused.refusal.pk},
@@ -329,12 +336,15 @@ def test_every_screen_of_the_products_as_their_users(page, live_server, demo):
     failures: dict = {}
     seen = []
     for namespace in PRODUCT_NAMESPACES:
-        log_in_context(page.context, demo["users"][namespace], live_server.url)
         for screen in screens(namespace):
             if screen.viewname in DOWNLOADS or screen.viewname in POST_ONLY:
                 continue
+            who = demo["users"].get(screen.viewname, demo["users"][namespace])
+            log_in_context(page.context, who, live_server.url)
             seen.append(screen.viewname)
-            _visit(page, screen.url(demo["ids"][namespace]), failures)
+            path = screen.url(demo["ids"][namespace])
+            # "Productinstellingen" sends a Productbeheerder of one organisation to its tab.
+            _visit(page, path, failures, shown=screen.viewname != "products:index")
     assert {
         "exchange:detail",
         "registertoets:bulk_detail",
@@ -348,14 +358,19 @@ def test_every_screen_of_the_products_as_their_users(page, live_server, demo):
     _visit(page, reverse("exchange:inbox") + "?van=2026-13-01", failures)
     page.goto(reverse("exchange:upload"))
     page.get_by_role("button", name="Controleren", exact=True).click()
+    expect(page.get_by_role("heading", name="Er is een probleem")).to_be_visible()
     _check(page, "upload (errors)", failures)
     page.goto(reverse("exchange:inbox"))
     page.get_by_role("button", name="Gekozen berichten downloaden (ZIP)").click()
     _check(page, "download_many (nothing chosen)", failures)
     page.goto(reverse("registertoets:raadplegen"))
     page.get_by_label("BSN").fill("111222333")
-    page.get_by_label("Geboortedatum").fill("12-04-1938")
+    page.get_by_label("Geboortedatum").fill("1938-04-12")
+    page.get_by_label("Reden van raadpleging").select_option(
+        label="Gerede twijfel samenloop Wmo/Wlz"
+    )
     page.get_by_role("button", name="Raadplegen").click()
+    expect(page.get_by_role("heading", name="Antwoord: Ja")).to_be_visible()
     _check(page, "raadplegen (Ja)", failures)
     page.get_by_role("button", name="Raadplegen").click()
     _check(page, "raadplegen (errors)", failures)
@@ -370,7 +385,9 @@ def test_every_screen_of_the_products_as_their_users(page, live_server, demo):
     page.get_by_role("button", name="Verder").click()
     _check(page, "kies aanvraag (errors)", failures)
     page.goto(reverse("aanvragen:new") + "?soort=regulier")
+    page.get_by_label("BSN").fill("123")
     page.get_by_role("button", name="Indienen").click()
+    expect(page.get_by_role("heading", name="Er is een probleem")).to_be_visible()
     _check(page, "aanvraag (errors)", failures)
     page.goto(reverse("aanvragen:withdraw", args=[demo["submitted"].pk]))
     page.get_by_role("button", name="Aanvraag intrekken").click()
@@ -386,6 +403,7 @@ def test_every_screen_of_the_products_as_their_users(page, live_server, demo):
     _check(page, "koppeling (errors)", failures)
     page.get_by_label("Naam").fill("Berichtenmodule")
     page.get_by_role("button", name="Koppeling aanmaken").click()
+    expect(page.get_by_role("heading", name="De koppeling is aangemaakt")).to_be_visible()
     _check(page, "koppeling (sleutel)", failures)
     assert failures == {}, failures
 
@@ -414,13 +432,14 @@ def test_every_product_page_of_the_operator_console(page, live_server, demo):
         reverse("products:index") + f"?zoek=Voorbeeld&organisatie={demo['gemeente'].pk}",
         reverse("products:tab", args=[demo["gemeente"].pk, "iwmo"]),
     ]:
-        _visit(page, path, failures)
+        _visit(page, path, failures, shown=True)
     page.goto(reverse("operator:registertoets_registerimport_add"))
     page.get_by_role("button", name="Importeren").click()
     _check(page, "import (errors)", failures)
     page.goto(reverse("operator:registertoets_raadpleging_changelist"))
     page.get_by_label("BSN").fill("111222333")
     page.get_by_role("button", name="Zoeken").first.click()
+    expect(page.locator("#resultaat")).to_be_visible()
     _check(page, "inzage (found)", failures)
     page.get_by_label("BSN").fill("123")
     page.get_by_role("button", name="Zoeken").first.click()
