@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
-from dateutil.easter import easter
 from django.db.models import Q
 from django.utils import timezone
+
+from knooppunt.core import werkdagen
 
 from .models import CLOCK_RUNS, Aanvraag, Status
 
@@ -18,43 +18,9 @@ BESLISTERMIJN_SPOED = datetime.timedelta(weeks=2)
 ONTVANGST_WERKDAGEN = 3
 
 
-@cache
-def feestdagen(year: int) -> frozenset[datetime.date]:
-    """The "algemeen erkende feestdagen" of the Algemene termijnenwet (art. 3): Nieuwjaarsdag,
-    both Paas- and Pinksterdagen, Hemelvaartsdag, both Kerstdagen, Koningsdag and 5 mei. Not
-    Goede Vrijdag, and Bevrijdingsdag every year (which is where the calendars of public
-    holidays differ from the law that counts deadlines)."""
-    pasen = easter(year)
-    koningsdag = datetime.date(year, 4, 27)
-    if koningsdag.weekday() == 6:  # on a Sunday it moves to the Saturday before
-        koningsdag -= datetime.timedelta(days=1)
-    return frozenset(
-        [
-            datetime.date(year, 1, 1),
-            pasen,
-            pasen + datetime.timedelta(days=1),
-            koningsdag,
-            datetime.date(year, 5, 5),
-            pasen + datetime.timedelta(days=39),
-            pasen + datetime.timedelta(days=49),
-            pasen + datetime.timedelta(days=50),
-            datetime.date(year, 12, 25),
-            datetime.date(year, 12, 26),
-        ]
-    )
-
-
-def is_werkdag(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in feestdagen(day.year)
-
-
 def plus_werkdagen(moment: datetime.datetime, days: int) -> datetime.datetime:
     """The end (23:59:59 local time) of the `days`-th werkdag after `moment`'s day."""
-    day = timezone.localtime(moment).date()
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if is_werkdag(day):
-            days -= 1
+    day = werkdagen.add_werkdagen(timezone.localtime(moment).date(), days)
     end = datetime.datetime.combine(day, datetime.time(23, 59, 59))
     return timezone.make_aware(end)
 

@@ -25,11 +25,12 @@ from django.utils import timezone
 from knooppunt.access import rules
 from knooppunt.access.principals import Actor, as_principal
 from knooppunt.audit.services import record
+from knooppunt.core import werkdagen
 from knooppunt.core.doors import after_service, nothing_changed, service
 from knooppunt.jobs.mail import send_later
 from knooppunt.jobs.queue import enqueue
 
-from . import notifications, payloads, uploads, werkdagen
+from . import notifications, payloads, uploads
 from .models import Channel, Message, NotificationCursor, Refusal, Status, StatusChange
 from .rules import UploadScope
 from .validation.base import Context, Finding, Report

@@ -1,4 +1,5 @@
-"""`make screens`: full-page screenshots of the main screens, in Dutch, 1280 and 390 pixels
+"""`make screens`: full-page screenshots of the main screens (the identity screens and the
+products' main screens), in Dutch, 1280 and 390 pixels
 wide, into docs/screens/. Run by pytest on a throwaway database with the demo data (and a few
 users in the states the dashboard counts), through the same browser fixtures as the tests.
 
@@ -73,7 +74,21 @@ def _scene():
         self_registered=True,
         verification_code="K7MRX2PQ",
     )
+    from knooppunt.aanvragen.models import Aanvraag
+    from knooppunt.aanvragen.models import Status as AanvraagStatus
+
+    submitter = User.objects.get(email="mark.bakker@delinde.example")
+    submitted = (
+        Aanvraag.objects.filter(organisation=submitter.organisation)
+        .exclude(status=AanvraagStatus.CONCEPT)
+        .order_by("pk")
+        .first()
+    )
+    beheerder = User.objects.get(email="karin.deboer@voorbeeldstad.example")
     return {
+        "submitter": submitter,
+        "aanvraag": submitted,
+        "productbeheerder": beheerder,
         "admin": User.objects.get(username="ajansen"),
         "user": User.objects.get(username="ptest"),
         "operator": User.objects.get(username="sservicedesk"),
@@ -115,6 +130,24 @@ def test_screens(browser, live_server, live_db):
         ("logboek", admin, reverse("audit:log")),
         ("toegankelijkheidsverklaring", None, reverse("core:accessibility")),
         ("beheerconsole", operator, reverse("operator:index")),
+        # The products' main screens.
+        ("berichten-ontvangen", user, reverse("exchange:inbox")),
+        ("bestand-aanbieden", user, reverse("exchange:upload")),
+        ("wlz-registertoets", user, reverse("registertoets:raadplegen")),
+        ("wlz-aanvragen", people["submitter"], reverse("aanvragen:list")),
+        (
+            "wlz-aanvraag",
+            people["submitter"],
+            reverse("aanvragen:detail", args=[people["aanvraag"].pk]),
+        ),
+        (
+            "productinstellingen",
+            people["productbeheerder"],
+            reverse(
+                "products:tab",
+                args=[people["productbeheerder"].organisation_id, "wlz-registertoets"],
+            ),
+        ),
     ]
     only = set(filter(None, os.environ.get("SCREENS", "").split(",")))  # e.g. SCREENS=inloggen
     for name, who, path in screens:

@@ -1,6 +1,6 @@
 """The server's own work: notifications of new messages (bundled, at most one mail per address
-per N minutes, no personal data), late retours (OP090, werkdagen with Dutch holidays) flagged and
-mailed daily, retention purges and the orphan sweep."""
+per N minutes, no personal data), late retours (OP090, werkdagen of the Algemene termijnenwet)
+flagged and mailed daily, retention purges and the orphan sweep."""
 
 import datetime
 
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knooppunt.access.principals import HOUSEKEEPING
-from knooppunt.core import housekeeping
-from knooppunt.exchange import services, tasks, werkdagen
+from knooppunt.core import housekeeping, werkdagen
+from knooppunt.exchange import services, tasks
 from knooppunt.exchange.models import Message, Refusal
 from knooppunt.jobs.queue import run_queued
 from knooppunt.testing.views import body
@@ -33,12 +33,13 @@ def _send(world, ident):
 # --- werkdagen ----------------------------------------------------------------------------------
 
 
-def test_werkdagen_skip_weekends_and_dutch_holidays():
-    # Thursday 23 April 2026 + 3 werkdagen: Friday 24, Tuesday 28 (Monday 27 is Koningsdag), Wed 29.
-    assert werkdagen.add_werkdagen(datetime.date(2026, 4, 23), 3) == datetime.date(2026, 4, 29)
-    # Over Easter: Thursday 2 April + 3: Tuesday 7 (Good Friday 3 and Easter Monday 6 are off).
-    assert werkdagen.add_werkdagen(datetime.date(2026, 4, 2), 3) == datetime.date(2026, 4, 9)
-    assert werkdagen.add_werkdagen(datetime.date(2026, 6, 1), 10) == datetime.date(2026, 6, 15)
+def test_the_retour_deadline_counts_werkdagen_as_the_algemene_termijnenwet(world):
+    # The portal's one calendar (core.werkdagen): Thursday 2 April 2026 + 3 werkdagen is
+    # Wednesday 8 April: Goede Vrijdag counts, Tweede Paasdag (Monday 6) does not.
+    with time_machine.travel(datetime.datetime(2026, 4, 2, 10, tzinfo=AMSTERDAM), tick=False):
+        message = _send(world, "PASQX01")
+    assert message.retour_due_on == datetime.date(2026, 4, 8)
+    assert message.retour_due_on == werkdagen.add_werkdagen(datetime.date(2026, 4, 2), 3)
 
 
 # --- notifications ---------------------------------------------------------------------------

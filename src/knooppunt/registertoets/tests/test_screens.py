@@ -133,7 +133,7 @@ def test_the_administrator_sees_counts_per_user_per_month_without_bsns(
     client.force_login(beheerder)
     html = client.get(reverse("registertoets:overzicht")).content.decode()
     assert "ggebruiker" in html
-    assert '<td class="number">4</td>' in html and '<td class="number">3</td>' in html
+    assert 'data-label="Raadplegingen">4</td>' in html and 'data-label="waarvan Ja">3</td>' in html
     assert stranger.username not in html
     for value in ("111222333", "123456782", bsn.keyed_hash("111222333")):
         assert value not in html
