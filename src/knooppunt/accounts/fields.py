@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .models import Status, User
@@ -115,6 +116,7 @@ def name_field(name: str, label, *, required: bool | None = None, **kwargs) -> f
     administrator's, Persoonlijke instellingen, the aanmelding, the CSV import) uses it, so a
     value the form accepts always fits the table."""
     column = User._meta.get_field(name)
+    assert isinstance(column, models.Field)
     if required is None:
         required = not column.blank
     return forms.CharField(label=label, max_length=column.max_length, required=required, **kwargs)
