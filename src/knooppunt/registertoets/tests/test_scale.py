@@ -24,9 +24,8 @@ def lookup_statements(user, bsn: str) -> list[str]:
             user, bsn=bsn, geboortedatum=D(1938, 4, 12), reden="samenloop-wmo",
             peildatum=D(2026, 6, 1),
         )  # fmt: skip
-    return [
-        q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
-    ]
+    statements = [q["sql"] for q in captured.captured_queries]
+    return [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
 
 
 def test_a_lookup_is_one_select_and_two_inserts_whatever_the_answer(gebruiker, register):
@@ -51,9 +50,12 @@ def test_rows_are_staged_in_batches_and_merged_in_one_go(monkeypatch):
     monkeypatch.setattr(importer, "BATCH", 2)
     writes = []
     real_write = importer.Staging.write
-    monkeypatch.setattr(
-        importer.Staging, "write", lambda self, rows: writes.append(len(rows)) or real_write(self, rows)
-    )
+
+    def write(self, rows):
+        writes.append(len(rows))
+        real_write(self, rows)
+
+    monkeypatch.setattr(importer.Staging, "write", write)
     copies = []
     real_copy = psycopg.Cursor.copy
     monkeypatch.setattr(
