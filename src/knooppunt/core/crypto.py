@@ -58,14 +58,6 @@ def encrypt(value: str) -> str:
     return fernet().encrypt(value.encode()).decode()
 
 
-def encrypting_key() -> bytes:
-    """The first key (the one `encrypt` uses), as Fernet's 32 bytes: signing key, then
-    encryption key. For a bulk encrypter that makes the same tokens (registertoets.bsn)."""
-    keys = settings.KNOOPPUNT_FIELD_KEYS
-    key = keys[0].encode() if keys else _derived_key(settings.SECRET_KEY)
-    return base64.urlsafe_b64decode(key)
-
-
 def decrypt(token: str) -> str:
     """Raises InvalidToken when no key decrypts it (a wrong or missing key, or no token)."""
     return fernet().decrypt(token.encode()).decode()

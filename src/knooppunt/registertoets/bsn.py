@@ -3,14 +3,10 @@ plain text (a keyed hash to find it, Fernet encryption to disclose it: core.cryp
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import os
-import time
 from functools import cache
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
 from knooppunt.core import crypto
@@ -60,33 +56,6 @@ def keyed_hash(value: str) -> str:
 
 def encrypt(value: str) -> str:
     return crypto.encrypt(value)
-
-
-class Encrypter:
-    """Fernet tokens of BSNs as `encrypt` makes them (version, time, random IV, AES-128-CBC with
-    PKCS7 padding, HMAC-SHA256; core.crypto decrypts them), for the import's million clients:
-    the cipher and the HMAC key are set up once, not per value. A BSN is one AES block, and
-    CBC of one block is the block cipher applied to the block XOR the IV, which is what
-    `_block` computes. Longer values go through `encrypt`."""
-
-    def __init__(self):
-        key = crypto.encrypting_key()
-        self._mac = hmac.new(key[:16], digestmod=hashlib.sha256)
-        # One block at a time (CBC of a single block, see above), never a longer message.
-        self._block = Cipher(algorithms.AES(key[16:]), modes.ECB()).encryptor().update  # noqa: S305
-
-    def encrypt(self, value: str) -> str:
-        data = value.encode()
-        if len(data) >= 16:
-            return encrypt(value)
-        pad = 16 - len(data)
-        iv = os.urandom(16)
-        mixed = int.from_bytes(data + bytes((pad,)) * pad, "big") ^ int.from_bytes(iv, "big")
-        body = b"\x80" + int(time.time()).to_bytes(8, "big") + iv
-        body += self._block(mixed.to_bytes(16, "big"))
-        mac = self._mac.copy()
-        mac.update(body)
-        return base64.urlsafe_b64encode(body + mac.digest()).decode()
 
 
 def decrypt(token: str) -> str:

@@ -167,7 +167,6 @@ class RowChecker:
         self.null = null
         self.zzp = codes.zzp_codes()
         self.previous_bsn = ""
-        self.encrypter = bsn_module.Encrypter()
         # A register's dates repeat: each distinct text is parsed once per import.
         self.dates: dict[str, tuple[datetime.date, str]] = {}
 
@@ -277,7 +276,7 @@ class RowChecker:
             return problems, None
         token = ""
         if bsn != self.previous_bsn:  # a client's rows usually come together: encrypt once
-            token = self.encrypter.encrypt(bsn)
+            token = bsn_module.encrypt(bsn)
             self.previous_bsn = bsn
         null, text = self.null, self._text
         return [], (

@@ -5,11 +5,9 @@ import hmac
 import random
 
 import pytest
-from cryptography.fernet import Fernet
 from django.db import connection
 from stdnum.nl import bsn as stdnum_bsn
 
-from knooppunt.core import crypto
 from knooppunt.registertoets import bsn
 from knooppunt.registertoets.models import Client
 
@@ -55,19 +53,3 @@ def test_the_register_stores_no_bsn_in_plain_text(register):
         stored = " ".join(str(v) for v in cursor.fetchone())
     assert "111222333" not in stored
     assert bsn.decrypt(client._meta.get_field("bsn").get_db_prep_save("x", connection)) == "x"
-
-
-@pytest.mark.parametrize(
-    "keys", [[], [Fernet.generate_key().decode(), Fernet.generate_key().decode()]]
-)
-def test_the_imports_encrypter_makes_fernet_tokens_of_the_first_key(settings, keys):
-    settings.KNOOPPUNT_FIELD_KEYS = keys
-    encrypter = bsn.Encrypter()
-    tokens = [encrypter.encrypt("111222333") for _ in range(3)]
-    assert len(set(tokens)) == 3  # a random IV each time
-    assert all(crypto.decrypt(token) == "111222333" for token in tokens)
-    first = Fernet(keys[0].encode() if keys else crypto.derived_key().encode())
-    assert first.decrypt(tokens[0].encode()) == b"111222333"
-    assert crypto.decrypt(encrypter.encrypt("a value longer than one block")) == (
-        "a value longer than one block"
-    )

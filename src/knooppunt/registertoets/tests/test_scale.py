@@ -24,8 +24,9 @@ def lookup_statements(user, bsn: str) -> list[str]:
             user, bsn=bsn, geboortedatum=D(1938, 4, 12), reden="samenloop-wmo",
             peildatum=D(2026, 6, 1),
         )  # fmt: skip
-    statements = [q["sql"] for q in captured.captured_queries]
-    return [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+    return [
+        q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
 
 
 def test_a_lookup_is_one_select_and_two_inserts_whatever_the_answer(gebruiker, register):
@@ -50,12 +51,9 @@ def test_rows_are_staged_in_batches_and_merged_in_one_go(monkeypatch):
     monkeypatch.setattr(importer, "BATCH", 2)
     writes = []
     real_write = importer.Staging.write
-
-    def write(self, rows):
-        writes.append(len(rows))
-        real_write(self, rows)
-
-    monkeypatch.setattr(importer.Staging, "write", write)
+    monkeypatch.setattr(
+        importer.Staging, "write", lambda self, rows: writes.append(len(rows)) or real_write(self, rows)
+    )
     copies = []
     real_copy = psycopg.Cursor.copy
     monkeypatch.setattr(
