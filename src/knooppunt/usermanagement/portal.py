@@ -2,11 +2,17 @@
 "Welkom" the administrator's counts (each a link to the filtered "Gebruikers" list) and every
 user's products with what their roles allow."""
 
+from functools import cache
+from typing import cast
+
+from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from knooppunt.access import rules
+from knooppunt.access.models import Product, Role, RoleGrant
+from knooppunt.core import sql
 from knooppunt.core.registry import MenuItem, Tile, dashboard, menu
 
 from . import roles, selectors
@@ -43,28 +49,18 @@ def _counts(request):
 
 def _products(request):
     """The products this user holds an active role for, each role with what it allows."""
-    grants = [
-        g
-        for g in request.user.role_grants.select_related("product").order_by(
-            "product__volgorde", "role"
-        )
-        if g.active
-    ]
     products: dict = {}
-    for grant in grants:
+    for product, role in _active_grants(request.user.pk):
         entry = products.setdefault(
-            grant.product.pk,
+            product.pk,
             {
-                "product": grant.product,
-                "summary": roles.PRODUCT_SUMMARIES.get(grant.product.code, ""),
+                "product": product,
+                "summary": roles.PRODUCT_SUMMARIES.get(product.code, ""),
                 "roles": [],
             },
         )
         entry["roles"].append(
-            {
-                "label": grant.get_role_display(),
-                "explanation": roles.explain(grant.product.code, grant.role),
-            }
+            {"label": Role(role).label, "explanation": roles.explain(product.code, role)}
         )
     return {
         "products": list(products.values()),
@@ -74,3 +70,34 @@ def _products(request):
 
 dashboard.register(Tile("user_counts", "usermanagement/tile_counts.html", _counts, order=20))
 dashboard.register(Tile("products", "usermanagement/tile_products.html", _products, order=30))
+
+
+def _active_grants(user_id: int) -> list[tuple[Product, str]]:
+    """(product, role) of the user's active grants in the products' order: one query in plain
+    SQL (core.sql), as every user's "Welkom" asks it after each login."""
+    with connection.cursor() as cursor:
+        cursor.execute(_active_grants_sql(connection.alias), [user_id, True])
+        return [(cast(Product, sql.instance(Product, row)), row[-1]) for row in cursor.fetchall()]
+
+
+# Table and column names from the models, quoted by the database backend; values are parameters.
+_ACTIVE_GRANTS = (
+    "SELECT {product_columns}, g.{role} FROM {grants} g JOIN {products} p ON p.{id} = g.{product}"
+    " WHERE g.{user} = %s AND g.{active} = %s ORDER BY p.{volgorde}, g.{role}"
+)
+
+
+@cache
+def _active_grants_sql(alias: str) -> str:
+    names = {
+        "product_columns": sql.columns(Product, "p", alias),
+        "grants": sql.table(RoleGrant, alias),
+        "products": sql.table(Product, alias),
+        "id": sql.column(Product, "id", alias),
+        "volgorde": sql.column(Product, "volgorde", alias),
+        "role": sql.column(RoleGrant, "role", alias),
+        "product": sql.column(RoleGrant, "product", alias),
+        "user": sql.column(RoleGrant, "user", alias),
+        "active": sql.column(RoleGrant, "active", alias),
+    }
+    return _ACTIVE_GRANTS.format(**names)  # noqa: S608
