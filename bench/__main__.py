@@ -24,8 +24,8 @@ def main(argv: list[str]) -> int:
         figures += case_figures
         sections[title] = section
         origin.update({f.name: (name, title) for f in case_figures})
+        write(figures, sections, origin)  # after each case: a later case's failure loses none
     print(table(figures))
-    write(figures, sections, origin)
     return 0
 
 

@@ -348,7 +348,7 @@ def _generate(total: int):
                     type=OrganisationType.GEMEENTE
                     if i % 3 == 0
                     else OrganisationType.ZORGAANBIEDER,
-                    gemeentecode=f"{i:04d}" if i % 3 == 0 else "",
+                    gemeentecode=f"{i // 3:04d}" if i % 3 == 0 else "",
                     agb_code="" if i % 3 == 0 else f"{10000000 + i:08d}",
                 )
                 for i in range(n_orgs)
