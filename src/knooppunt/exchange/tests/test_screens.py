@@ -137,6 +137,20 @@ def test_no_inbox_without_the_gebruiker_role(client, world, kind):
     assert client.post(reverse("exchange:download", args=[message.pk])).status_code == 404
 
 
+def test_a_long_list_counts_up_to_the_cap_and_says_more(client, world, monkeypatch):
+    from knooppunt.exchange import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    for n in range(6):
+        _send(world, f"CAPQX{n:02d}")
+    client.force_login(world.a_user)
+    page = body(client.get(reverse("exchange:inbox")))
+    assert "Meer dan 4 berichten gevonden; verfijn de zoekopdracht." in page
+    assert "CAPQX05" in page  # the newest still first
+    narrowed = body(client.get(reverse("exchange:inbox") + "?identificatie=CAPQX01"))
+    assert "1 bericht gevonden" in narrowed and "Meer dan" not in narrowed
+
+
 def test_an_ijw_gebruiker_sees_no_iwmo_messages(client, world):
     from .conftest import wmo301
 
