@@ -8,6 +8,7 @@ and sections in docs/benchmarks.*, and keeps the latest of the others.
 import importlib
 import pkgutil
 import sys
+from datetime import UTC, datetime
 
 from bench import cases
 from bench.report import table, write
@@ -15,7 +16,7 @@ from bench.report import table, write
 
 def main(argv: list[str]) -> int:
     names = argv or [m.name for m in pkgutil.iter_modules(cases.__path__)]
-    figures, sections, origin = [], {}, {}
+    figures, sections, origin, finished = [], {}, {}, {}
     for name in names:
         module = importlib.import_module(f"bench.cases.{name}")
         print(f"== {name}", flush=True)
@@ -24,7 +25,9 @@ def main(argv: list[str]) -> int:
         figures += case_figures
         sections[title] = section
         origin.update({f.name: (name, title) for f in case_figures})
-        write(figures, sections, origin)  # after each case: a later case's failure loses none
+        finished[title] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        # After each case: a later case's failure loses none of the figures measured before it.
+        write(figures, sections, origin, finished)
     print(table(figures))
     return 0
 

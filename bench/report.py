@@ -56,9 +56,13 @@ def table(figures: list[Figure]) -> str:
 
 
 def write(
-    figures: list[Figure], sections: dict[str, str], origin: dict[str, tuple[str, str]]
+    figures: list[Figure],
+    sections: dict[str, str],
+    origin: dict[str, tuple[str, str]],
+    finished: dict[str, str] | None = None,
 ) -> None:
-    """Write the report; `origin` names each figure's case and section title.
+    """Write the report; `origin` names each figure's case and section title, `finished` when
+    each section's case ended (default: now).
 
     A run of some cases (`python -m bench login`) replaces only their figures and sections: the
     others stay as their own run wrote them, each section saying when it was measured, so the
@@ -76,7 +80,7 @@ def write(
             "met": f.met,
             "case": origin[f.name][0],
             "section": origin[f.name][1],
-            "measured": now,
+            "measured": (finished or {}).get(origin[f.name][1], now),
         }
         for f in figures
     }
