@@ -80,14 +80,18 @@ def write(
             "met": f.met,
             "case": origin[f.name][0],
             "section": origin[f.name][1],
-            "measured": (finished or {}).get(origin[f.name][1], now),
+            "measured": (finished or {}).get(origin[f.name][1], now),  # when its case ended
         }
         for f in figures
     }
     # In the cases' order (a full run's), whichever run measured them.
     data = dict(sorted({**kept, **fresh}.items(), key=lambda item: item[1]["case"]))
     order = [e["section"] for e in data.values()]
-    stamped = {title: f"Measured {now} ({machine}).\n\n{text}" for title, text in sections.items()}
+    ended = finished or {}
+    stamped = {
+        title: f"Measured {ended.get(title, now)} ({machine}).\n\n{text}"
+        for title, text in sections.items()
+    }
     all_sections = {**kept_sections, **stamped}
     all_sections = dict(sorted(all_sections.items(), key=lambda item: order.index(item[0])))
     rows = [Figure(name, **_fields(entry)) for name, entry in data.items()]
