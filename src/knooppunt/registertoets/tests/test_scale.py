@@ -25,7 +25,9 @@ def lookup_statements(user, bsn: str) -> list[str]:
             peildatum=D(2026, 6, 1),
         )  # fmt: skip
     return [
-        q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
 
 
@@ -52,7 +54,9 @@ def test_rows_are_staged_in_batches_and_merged_in_one_go(monkeypatch):
     writes = []
     real_write = importer.Staging.write
     monkeypatch.setattr(
-        importer.Staging, "write", lambda self, rows: writes.append(len(rows)) or real_write(self, rows)
+        importer.Staging,
+        "write",
+        lambda self, rows: writes.append(len(rows)) or real_write(self, rows),
     )
     copies = []
     real_copy = psycopg.Cursor.copy
