@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from knooppunt.access import rules
-from knooppunt.access.models import Product, Role, RoleGrant
+from knooppunt.access.models import Product, Role
 from knooppunt.core import sql
 from knooppunt.core.registry import MenuItem, Tile, dashboard, menu
 
@@ -48,20 +48,27 @@ def _counts(request):
 
 
 def _products(request):
-    """The products this user holds an active role for, each role with what it allows."""
+    """The products this user holds an active role for, each role with what it allows: the
+    grants the authorisation module judges by (loaded once per request for the menu), so a
+    product the organisation no longer has shows no tile."""
+    held = request.user.as_principal().grants
     products: dict = {}
-    for product, role in _active_grants(request.user.pk):
-        entry = products.setdefault(
-            product.pk,
-            {
-                "product": product,
-                "summary": roles.PRODUCT_SUMMARIES.get(product.code, ""),
-                "roles": [],
-            },
-        )
-        entry["roles"].append(
-            {"label": Role(role).label, "explanation": roles.explain(product.code, role)}
-        )
+    if held:
+        by_code = {p.code: p for p in _all_products()}
+        labels = dict(Role.choices)
+        for code, role in sorted(held, key=lambda g: (by_code[g[0]].volgorde, g[1])):
+            product = by_code[code]
+            entry = products.setdefault(
+                code,
+                {
+                    "product": product,
+                    "summary": roles.PRODUCT_SUMMARIES.get(code, ""),
+                    "roles": [],
+                },
+            )
+            entry["roles"].append(
+                {"label": labels.get(role, role), "explanation": roles.explain(code, role)}
+            )
     return {
         "products": list(products.values()),
         "administrator": rules.can(request.user, "usermanagement.access"),
@@ -72,32 +79,14 @@ dashboard.register(Tile("user_counts", "usermanagement/tile_counts.html", _count
 dashboard.register(Tile("products", "usermanagement/tile_products.html", _products, order=30))
 
 
-def _active_grants(user_id: int) -> list[tuple[Product, str]]:
-    """(product, role) of the user's active grants in the products' order: one query in plain
-    SQL (core.sql), as every user's "Welkom" asks it after each login."""
+def _all_products() -> list[Product]:
+    """The (four) products, in plain SQL (core.sql): an ORM query costs more to compile than
+    to run, and every login ends on Welkom."""
     with connection.cursor() as cursor:
-        cursor.execute(_active_grants_sql(connection.alias), [user_id, True])
-        return [(cast(Product, sql.instance(Product, row)), row[-1]) for row in cursor.fetchall()]
-
-
-# Table and column names from the models, quoted by the database backend; values are parameters.
-_ACTIVE_GRANTS = (
-    "SELECT {product_columns}, g.{role} FROM {grants} g JOIN {products} p ON p.{id} = g.{product}"
-    " WHERE g.{user} = %s AND g.{active} = %s ORDER BY p.{volgorde}, g.{role}"
-)
+        cursor.execute(_all_products_sql(connection.alias))
+        return [cast(Product, sql.instance(Product, row)) for row in cursor.fetchall()]
 
 
 @cache
-def _active_grants_sql(alias: str) -> str:
-    names = {
-        "product_columns": sql.columns(Product, "p", alias),
-        "grants": sql.table(RoleGrant, alias),
-        "products": sql.table(Product, alias),
-        "id": sql.column(Product, "id", alias),
-        "volgorde": sql.column(Product, "volgorde", alias),
-        "role": sql.column(RoleGrant, "role", alias),
-        "product": sql.column(RoleGrant, "product", alias),
-        "user": sql.column(RoleGrant, "user", alias),
-        "active": sql.column(RoleGrant, "active", alias),
-    }
-    return _ACTIVE_GRANTS.format(**names)  # noqa: S608
+def _all_products_sql(alias: str) -> str:
+    return f"SELECT {sql.columns(Product, 'p', alias)} FROM {sql.table(Product, alias)} p"  # noqa: S608

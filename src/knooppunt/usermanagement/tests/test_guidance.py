@@ -178,6 +178,19 @@ def test_every_user_sees_tiles_of_the_products_they_hold_a_role_for(client, worl
     assert "Wat vraagt uw aandacht" not in html  # counts are for administrators
 
 
+def test_a_product_the_organisation_no_longer_has_shows_no_tile(client, world, colleague):
+    from knooppunt.access.models import Product
+
+    grant(colleague, "iwmo", "gebruiker")
+    grant(colleague, "ijw", "gebruiker")
+    world.organisation.products.remove(Product.objects.get(code="ijw"))
+    client.force_login(colleague)
+    html = client.get(WELCOME).content.decode()
+    tiles = html[html.index('id="producten-kop"') :]
+    assert "Uploaden en downloaden van iWmo-berichten." in tiles
+    assert "iJw-berichten" not in tiles  # the role stays, but it opens nothing any more
+
+
 def test_a_user_without_roles_is_told_whom_to_ask(client, colleague):
     client.force_login(colleague)
     html = client.get(WELCOME).content.decode()
