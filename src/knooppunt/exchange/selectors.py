@@ -33,7 +33,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         messages = cast(QuerySet, self.object_list)
-        return messages[: COUNT_CAP + 1].count()
+        # Without the list's ordering: a sort by Afzender would join and sort every match first.
+        return messages.order_by()[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
