@@ -72,6 +72,7 @@ def write(
         f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
     )
     ran = {case for case, _ in origin.values()}
+    ended = finished or {}
     kept, kept_sections = _previous(ran)
     fresh = {
         f.name: {
@@ -80,20 +81,22 @@ def write(
             "met": f.met,
             "case": origin[f.name][0],
             "section": origin[f.name][1],
-            "measured": (finished or {}).get(origin[f.name][1], now),  # when its case ended
+            "measured": ended.get(origin[f.name][1], now),  # when its case ended
         }
         for f in figures
     }
-    # In the cases' order (a full run's), whichever run measured them.
+    # By case name (a full run's order: pkgutil lists the cases so), whichever run measured them.
     data = dict(sorted({**kept, **fresh}.items(), key=lambda item: item[1]["case"]))
     order = [e["section"] for e in data.values()]
-    ended = finished or {}
     stamped = {
         title: f"Measured {ended.get(title, now)} ({machine}).\n\n{text}"
         for title, text in sections.items()
     }
     all_sections = {**kept_sections, **stamped}
-    all_sections = dict(sorted(all_sections.items(), key=lambda item: order.index(item[0])))
+    place = {title: n for n, title in enumerate(dict.fromkeys(order))}  # a section may have none
+    all_sections = dict(
+        sorted(all_sections.items(), key=lambda item: place.get(item[0], len(place)))
+    )
     rows = [Figure(name, **_fields(entry)) for name, entry in data.items()]
     head = f"# Benchmarks\n\nLatest run (`make bench` or one case): {now} ({machine}).\n"
     body = [head, table(rows), ""]

@@ -6,8 +6,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
 from django.utils.translation import gettext as _
+
+from knooppunt.core import sql
 
 from .models import Status, User
 
@@ -112,11 +113,11 @@ def clean_uzi(value: str) -> str:
 def name_field(name: str, label, *, required: bool | None = None, **kwargs) -> forms.CharField:
     """A form field for one of the user's name or e-mail columns: as long as the column, and
     required unless the column may be blank (the e-mail column may, for erased users; its forms
-    say `required=True`). Every form that takes a person's name (the
-    administrator's, Persoonlijke instellingen, the aanmelding, the CSV import) uses it, so a
-    value the form accepts always fits the table."""
-    column = User._meta.get_field(name)
-    assert isinstance(column, models.Field)
+    say `required=True`). The forms that take a person's name (the
+    administrator's, Persoonlijke instellingen, the aanmelding) use it, so a value a form
+    accepts always fits the table; the CSV import checks the same columns in
+    `services.clean_personal_data`."""
+    column = sql.field(User, name)
     if required is None:
         required = not column.blank
     return forms.CharField(label=label, max_length=column.max_length, required=required, **kwargs)

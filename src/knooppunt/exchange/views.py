@@ -92,6 +92,7 @@ def _list(request, *, outbox: bool):
             target = "-datum"
         headers.append(
             {
+                "key": key,
                 "label": label,
                 "url": "?" + urlencode({**base, "sorteer": target}),
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
@@ -118,12 +119,7 @@ def _list(request, *, outbox: bool):
             "sorts": SORTS,
             "max_selection": MAX_SELECTION,
             # The column names again on each cell, for the stacked layout on a phone.
-            **{
-                f"label_{key}": header["label"]
-                for key, header in zip(
-                    ("date", "type", "identificatie", "counterpart", "status"), headers, strict=True
-                )
-            },
+            "labels": {h["key"]: h["label"] for h in headers},
             "label_retour": _("Retour"),
             "removed": _("inhoud verwijderd"),
         },

@@ -116,11 +116,11 @@ def user_list(request):
             "status_label": states.BY_VALUE[query.status].label if query.status else "",
             "headers": headers,
             # Each cell's column name for the stacked layout on a phone, looked up once.
-            "label_naam": headers[1]["label"],
-            "label_last_login": headers[2]["label"],
-            "label_remark": headers[3]["label"],
-            "label_status": _("Status"),
-            "label_organisation": _("Organisatie"),
+            "labels": {
+                **{h["key"]: h["label"] for h in headers},
+                "status": _("Status"),
+                "organisatie": _("Organisatie"),
+            },
             "here": request.get_full_path(),
             "organisation": organisation,
             "all_organisations": query.all_organisations,

@@ -93,6 +93,8 @@ def test_search_sort_and_paging_are_in_the_url(client, world):
     page = body(client.get(url))
     assert "30 berichten gevonden" in page
     assert "PGQX29" in page and "PGQX00" not in page  # newest first
+    # Each cell names its column for the stacked layout on a phone.
+    assert 'data-label="Berichttype">JW301<' in page and 'data-label="Afzender">' in page
     assert "pagina=2" in page
     assert "PGQX00" in body(client.get(url + "?pagina=2"))
     assert "PGQX00" in body(client.get(url + "?sorteer=identificatie"))

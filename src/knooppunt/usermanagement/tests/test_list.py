@@ -95,6 +95,9 @@ def test_search_wildcards_are_literal(admin_client, people):
 def test_empty_search_lists_everyone_and_the_form_keeps_the_term(admin_client, people):
     response = admin_client.get(LIST)
     assert len(usernames(response)) == 4
+    html = response.content.decode()  # each cell names its column for the stacked layout
+    for label in ("Naam", "Laatste inlog", "Status", "Opmerkingen"):
+        assert html.count(f'data-label="{label}"') == 4, label
     response = admin_client.get(LIST, {"zoeken": "  dijk "})
     assert 'value="dijk"' in response.content.decode()
 
