@@ -117,6 +117,8 @@ def page_problems(page) -> list:
     """Everything wrong with the current page: axe-core's violations, template syntax that
     shows, aria-describedby/-labelledby that point nowhere, sideways scrolling and a header
     taller than a fifth of a phone's screen."""
+    # A page reached by a form's submit may still be loading: its body does not exist yet.
+    page.wait_for_load_state("load")
     return [*page.evaluate(_PAGE_CHECKS), *axe_violations(page)]
 
 
