@@ -109,6 +109,8 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets through Django's Jinja2 copies of its widget templates (core.widgets, docs/decisions.md).
+FORM_RENDERER = "knooppunt.core.widgets.WidgetRenderer"
 
 # Database: SQLite under var/ out of the box; PostgreSQL through DATABASE_URL in production and CI.
 DATABASES = {
