@@ -25,9 +25,9 @@ class AuditEvent(models.Model):
     actor_kind = models.CharField(_("soort actor"), max_length=12, blank=True)
     actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("gebruiker"), max_length=150, blank=True)
-    organisation_id = models.BigIntegerField(
-        _("organisatie-id"), null=True, blank=True, db_index=True
-    )
+    # Searched through audit_org_newest (organisation, newest first): an index of its own would
+    # be one more write for every event.
+    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True)
     action = models.CharField(_("actie"), max_length=60, db_index=True)
     object_type = models.CharField(_("soort object"), max_length=60, blank=True)
     object_id = models.CharField(_("object-id"), max_length=64, blank=True)
