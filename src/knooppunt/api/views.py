@@ -26,6 +26,7 @@ The call's audit event is written by the base class when the handler recorded no
 
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -43,7 +44,7 @@ from rest_framework.views import APIView
 from knooppunt.access import rules
 from knooppunt.access.principals import ActorKind
 from knooppunt.audit import services as audit_services
-from knooppunt.core import sql
+from knooppunt.core import doors, sql
 
 from . import problems, ratelimit, services
 from .serializers import HealthSerializer, PingSerializer
@@ -73,7 +74,18 @@ class ApiView(APIView):
         )
         self.perform_authentication(request)
         self.check_throttles(request)
+        if "api_count" in request._request.__dict__ and self._riders is not None:
+            # A handler that writes counts the call in its own transaction (core.doors.riders).
+            self._riders.append(functools.partial(self._count, request._request))
         self.check_permissions(request)
+
+    _riders: list | None = None
+
+    @staticmethod
+    def _count(django_request) -> None:
+        count = django_request.__dict__.pop("api_count", None)
+        if count is not None:
+            ratelimit.hit(*count)
 
     def _check_body_size(self, request) -> None:
         raw = request.META.get("CONTENT_LENGTH") or "0"
@@ -94,9 +106,11 @@ class ApiView(APIView):
         seen: list[str] = []
         token = audit_services.recorded.set(seen)
         try:
-            response = super().dispatch(request, *args, **kwargs)
+            with doors.riders() as self._riders:
+                response = super().dispatch(request, *args, **kwargs)
         finally:
             audit_services.recorded.reset(token)
+            self._riders = None
         self._audit_call(response, seen)
         return response
 

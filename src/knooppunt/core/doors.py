@@ -68,6 +68,35 @@ _watched: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 _bookkeeping: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "knooppunt_bookkeeping", default=False
 )
+# Bookkeeping writes of one request that ride along in the transaction of the first service it
+# calls, instead of committing on their own (riders()).
+_riders: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "knooppunt_service_riders", default=None
+)
+
+
+@contextlib.contextmanager
+def riders():
+    """While on, the first outermost service to succeed runs the writes put in the yielded list
+    at the end of its transaction (and empties it); a service that fails leaves them there for
+    the caller. The webservice's rate count rides along with a lookup's log: one commit."""
+    pending: list[Callable[[], None]] = []
+    token = _riders.set(pending)
+    try:
+        yield pending
+    finally:
+        _riders.reset(token)
+
+
+def _with_riders(func, pending: list[Callable[[], None]]):
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        result = func(*args, **kwargs)
+        while pending:
+            pending.pop(0)()
+        return result
+
+    return transaction.atomic(run)
 
 
 def service(
@@ -93,8 +122,12 @@ def service(
             own_records: list[str] = []
             check_token = rules.checks.set(own_checks)
             record_token = audit_services.recorded.set(own_records)
+            pending = None if frames else _riders.get()
             try:
-                result = atomic(*args, **kwargs)
+                if pending:
+                    result = _with_riders(func, pending)(*args, **kwargs)
+                else:
+                    result = atomic(*args, **kwargs)
             except BaseException:
                 frame.after.clear()
                 raise

@@ -71,6 +71,37 @@ def test_nee_is_the_same_for_every_reason(client, key, register):
     assert Raadpleging.objects.count() == 3
 
 
+def _counts(monkeypatch) -> list[tuple[int, bool]]:
+    """Each count of a call on the credential's rate counter: (lookups logged by then, whether
+    it ran inside a service's transaction)."""
+    from knooppunt.api import ratelimit
+    from knooppunt.core import doors
+
+    seen: list[tuple[int, bool]] = []
+    hit = ratelimit.DatabaseStore.hit
+
+    def counting(self, key, *args, **kwargs):
+        if key.endswith(":default"):
+            seen.append((Raadpleging.objects.count(), doors.in_service()))
+        return hit(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(ratelimit.DatabaseStore, "hit", counting)
+    return seen
+
+
+def test_a_lookup_counts_against_the_rate_limit_in_its_own_transaction(
+    client, key, register, monkeypatch
+):
+    register(row())
+    counts = _counts(monkeypatch)
+    assert ask(client, key).status_code == 200
+    # After the log row, before the commit: one write transaction per lookup.
+    assert counts == [(1, True)]
+    assert ask(client, key, bsn="123456789").status_code == 422  # refused: counted all the same
+    assert counts[1:] == [(1, True)]  # with the call's own audit event
+    assert Raadpleging.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("data", "status", "pointer", "message"),
     [
