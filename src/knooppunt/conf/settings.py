@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,13 @@ TEMPLATES = [
                 "knooppunt.core.context_processors.site",
             ],
         },
+    },
+    {
+        # Fragments whose rows Django's template language renders too slowly: `*.jinja` in an
+        # app's jinja2/ folder, rendered by the view into a page (docs/decisions.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"undefined": jinja2.StrictUndefined},  # a misspelt name fails the tests
     },
 ]
 # Widgets through Django's Jinja2 copies of its widget templates (core.widgets, docs/decisions.md).

@@ -23,9 +23,10 @@ from .models import UserSearchIndex
 
 PAGE_SIZE = 50
 MAX_QUERY_LENGTH = 100
-# Over all organisations an exact count of a one-letter search would read a million rows; above
-# this many matches the operator's list says "meer dan ..." instead.
-OPERATOR_COUNT_LIMIT = 1000
+# An exact count of a one-letter search would read every user (over all organisations a million
+# rows, in the largest organisation 20,000); above this many matches a search says "meer dan
+# ..." instead. The list of an organisation without a search term is always counted exactly.
+COUNT_LIMIT = 1000
 
 # The user fields the index is built from: a save that touches none of them leaves it alone.
 INDEXED_FIELDS = frozenset(
@@ -296,27 +297,24 @@ class ResultPage:
 def run(query: UserQuery) -> ResultPage:
     """One page of the list, in a handful of queries whatever the number of rows.
 
-    Within one organisation (at most some tens of thousands of users): an exact count and the
-    page, both on the organisation's covering index. Over all organisations (the operator) an
-    exact count of a one-letter search would read every row; `_operator_page` counts exactly
-    only where that is cheap and otherwise says "meer dan ..."."""
+    Within one organisation (at most some tens of thousands of users) `_organisation_page`,
+    over all organisations (the operator) `_operator_page`: each counts a search's matches only
+    up to COUNT_LIMIT, and otherwise says "meer dan ..."."""
     index = query.index_queryset()
     capped = False
-    if query.organisatie is not None or query.status:
-        if query.organisatie is None:
-            # A status over all organisations: counted up to the operator's limit.
-            probe = len(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
-            total, capped = min(probe, OPERATOR_COUNT_LIMIT), probe > OPERATOR_COUNT_LIMIT
-        else:
-            total = index.count()
-        num_pages = max(1, math.ceil(total / PAGE_SIZE))
-        number = min(query.pagina, num_pages)
+    if query.organisatie is not None:
+        ids, total, capped, number = _organisation_page(query, index)
+    elif query.status:
+        # A status over all organisations: counted up to the operator's limit.
+        probe = len(index.values_list("user_id", flat=True)[: COUNT_LIMIT + 1])
+        total, capped = min(probe, COUNT_LIMIT), probe > COUNT_LIMIT
+        number = min(query.pagina, max(1, math.ceil(total / PAGE_SIZE)))
         offset = (number - 1) * PAGE_SIZE
         ordered = index.order_by(*query.ordering())
         ids = list(ordered.values_list("user_id", flat=True)[offset : offset + PAGE_SIZE])
     else:
         ids, total, capped, number = _operator_page(query, index)
-        num_pages = max(1, math.ceil(total / PAGE_SIZE))
+    num_pages = max(1, math.ceil(total / PAGE_SIZE))
     found = User.objects.filter(pk__in=ids).only(*LIST_FIELDS)
     if query.all_organisations:
         found = found.select_related("organisation").only(
@@ -326,6 +324,52 @@ def run(query: UserQuery) -> ResultPage:
     users = [by_id[i] for i in ids if i in by_id]
     query.pagina = number
     return ResultPage(query, users, total, capped, number, num_pages)
+
+
+def _organisation_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
+    """A page within one organisation: (ids, total, capped, page).
+
+    Without a search term: the organisation's users counted exactly, and the page read along
+    the sort order. With one, a single pass along the organisation's covering index collects
+    the matches, up to COUNT_LIMIT + 1. Were they all, that is the exact count and the
+    page is sorted from them: a rare term ("q") read the organisation once instead of twice
+    (its count, then a sort order it could not fill a page from). Were there more, the list
+    says "meer dan ..." and the page is read along the sort order, which such a frequent term
+    fills at once."""
+    ordered = index.order_by(*query.ordering()).values_list("user_id", flat=True)
+
+    def page_of(number: int) -> list[int]:
+        return list(ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+
+    if not query.term:
+        total = index.count()
+        number = min(query.pagina, max(1, math.ceil(total / PAGE_SIZE)))
+        return page_of(number), total, False, number
+    from django.db import connection
+
+    column = SORTS[query.sort_key]
+    first_matches = index.values_list("user_id", column)[: COUNT_LIMIT + 1]
+    matches, params = first_matches.query.sql_with_params()
+    # The inner statement is the ORM's, the ORDER BY from the SORTS whitelist.
+    collect = (
+        f"WITH m (user_id, {column}) AS MATERIALIZED ({matches}) "  # noqa: S608
+        f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {_order_sql(query)} "
+        "LIMIT %s OFFSET %s"
+    )
+    number = query.pagina
+    with connection.cursor() as cursor:
+        cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+        if not rows and number > 1:  # past the last page: the last one
+            cursor.execute("SELECT count(*) FROM (" + matches + ") m", params)  # noqa: S608
+            number = max(1, math.ceil(cursor.fetchone()[0] / PAGE_SIZE))
+            cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+            rows = cursor.fetchall()
+    total = rows[0][1] if rows else 0
+    if total <= COUNT_LIMIT:
+        return [row[0] for row in rows], total, False, number
+    number = min(query.pagina, math.ceil(COUNT_LIMIT / PAGE_SIZE))
+    return page_of(number), COUNT_LIMIT, True, number
 
 
 # The expression of the PostgreSQL index of each text's characters (migration 0004): the query
@@ -351,7 +395,7 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
 
     First a walk along the sort order, reading at most WALK_WINDOW rows: instant when matches
     are spread over the alphabet ("a", "van"). When it fills the page, the term is frequent and
-    a probe of at most OPERATOR_COUNT_LIMIT + 1 matches (quick for a frequent term) decides
+    a probe of at most COUNT_LIMIT + 1 matches (quick for a frequent term) decides
     between an exact count and "meer dan ...". When it does not ("q", or "vis" where Visser,
     Vis and Visscher bunch up under V), one query collects every match, counts them exactly and
     returns the page (on PostgreSQL through the trigram index from three letters on); before,
@@ -392,9 +436,9 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
         cursor.execute(walk, [WALK_WINDOW, *terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
         ids = [row[0] for row in cursor.fetchall()]
         if len(ids) == PAGE_SIZE:
-            probe = list(index.values_list("user_id", flat=True)[: OPERATOR_COUNT_LIMIT + 1])
-            if len(probe) > OPERATOR_COUNT_LIMIT:
-                return ids, OPERATOR_COUNT_LIMIT, True, number
+            probe = list(index.values_list("user_id", flat=True)[: COUNT_LIMIT + 1])
+            if len(probe) > COUNT_LIMIT:
+                return ids, COUNT_LIMIT, True, number
             return ids, len(probe), False, number
         cursor.execute(collect, [*collect_terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
         rows = cursor.fetchall()

@@ -89,6 +89,10 @@ def test_resend_invitation_on_the_dashboard_the_list_and_the_users_page(
     listed = admin_client.get(LIST).content.decode()
     assert f'action="{url}"' in listed
     assert listed.count("Uitnodiging opnieuw versturen") == 2  # both invited users, no one else
+    # The list's rows are a Jinja2 fragment: its form carries the CSRF token too.
+    form = re.search(rf'<form method="post" action="{url}".*?</form>', listed, re.S)
+    assert form and 'name="csrfmiddlewaretoken" value="' in form.group(0)
+    assert f'name="next" value="{LIST}"' in form.group(0)
     page = admin_client.get(reverse("usermanagement:user_edit", args=[expired.pk])).content
     assert f'action="{url}"'.encode() in page and b"De link in de uitnodiging is verlopen" in page
 

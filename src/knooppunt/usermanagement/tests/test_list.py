@@ -289,7 +289,7 @@ def test_operator_search_matches_brute_force_even_when_counting_stops(
 ):
     """With a tiny count limit and walk window, every code path of the operator's search runs:
     all matches counted, 'meer dan' with a page found by the walk, and the collect fallback."""
-    monkeypatch.setattr(search, "OPERATOR_COUNT_LIMIT", 8)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 8)
     monkeypatch.setattr(search, "WALK_WINDOW", 6)
     monkeypatch.setattr(search, "PAGE_SIZE", 3)
     now = timezone.now()
@@ -320,8 +320,8 @@ def test_operator_search_matches_brute_force_even_when_counting_stops(
     )
     if first.total_capped:
         # Only a frequent term is capped, and then every page is exactly the true order.
-        assert len(expected) > search.OPERATOR_COUNT_LIMIT
-        assert len(got) >= search.OPERATOR_COUNT_LIMIT
+        assert len(expected) > search.COUNT_LIMIT
+        assert len(got) >= search.COUNT_LIMIT
         assert got == expected[: len(got)]
     else:
         assert first.total == len(expected)
@@ -411,3 +411,63 @@ def test_export_has_the_filtered_list_as_csv_and_is_audited(admin_client, people
     event = AuditEvent.objects.get(action="user.export")
     assert event.organisation_id == world.organisation.pk
     assert event.details["zoeken"] == "dijk"
+
+
+def test_a_search_without_matches_says_so_in_the_table(admin_client, people):
+    response = admin_client.get(LIST, {"zoeken": "qqqzzz"})
+    assert usernames(response) == []
+    empty = '<td class="utrecht-table__cell" colspan="6">Geen gebruikers gevonden.</td>'
+    assert empty in response.content.decode()
+
+
+def test_an_organisation_s_page_and_its_total_are_one_pass_over_its_index(admin_client, world):
+    for n in range(60):
+        UserFactory(organisation=world.organisation, achternaam=f"Visser{n}")
+    table = UserSearchIndex._meta.db_table
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(LIST, {"zoeken": "visser", "pagina": "2"})
+    assert "60 gebruikers gevonden." in response.content.decode()
+    assert len(usernames(response)) == 10
+    reads = [q["sql"] for q in captured if f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1 and "count(*)" in reads[0], reads
+
+
+@pytest.mark.parametrize(
+    "sort", ["naam", "-naam", "gebruikersnaam", "-laatste_inlog", "opmerkingen"]
+)
+@pytest.mark.parametrize("term", ["", "a", "vis", "q", "zz"])
+def test_organisation_search_matches_brute_force_even_when_counting_stops(
+    monkeypatch, world, sort, term
+):
+    """With a tiny count limit both ways of the organisation's page run: all matches collected
+    and sorted (an exact count), and "meer dan" with the page read along the sort order."""
+    monkeypatch.setattr(search, "COUNT_LIMIT", 8)
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    now = timezone.now()
+    names = ["Visser", "Vis", "Aalders", "Quist", "Bakker", "Janssen", "Visscher", "Smit"]
+    for n in range(30):
+        UserFactory(
+            organisation=world.organisation if n % 3 else world.other_organisation,
+            achternaam=names[n % len(names)],
+            voornaam="Jan" if n % 4 else "Kees",
+            last_login=None if n % 7 == 0 else now - timezone.timedelta(hours=n),
+            status=Status.DELETED if n % 9 == 0 else Status.ACTIVE,
+            deletion_reason="weg" if n % 9 == 0 else "",
+        )
+    admin = world.admin
+    expected = brute_force(term, False, sort, organisation=world.organisation.pk)
+    got = []
+    for page in range(1, 20):
+        params = {"zoeken": term, "sorteer": sort, "pagina": str(page)}
+        result = search.run(search.UserQuery.from_request(Request(admin, **params)))
+        if result.number != page:
+            break
+        got += [u.pk for u in result.users]
+    first = search.run(search.UserQuery.from_request(Request(admin, zoeken=term, sorteer=sort)))
+    if term and len(expected) > search.COUNT_LIMIT:
+        assert first.total_capped and first.total == search.COUNT_LIMIT
+        assert first.num_pages == 3  # 8 of 3 a page
+        assert got == expected[: len(got)] and len(got) >= search.COUNT_LIMIT
+    else:
+        assert not first.total_capped and first.total == len(expected)
+        assert got == expected
