@@ -28,7 +28,7 @@ from knooppunt.products import keys
 from knooppunt.products.models import Credential
 from knooppunt.products.principals import principal_for_credential
 
-from . import problems
+from . import problems, ratelimit
 from .models import RateCounter
 
 REALM = 'Bearer realm="knooppunt"'
@@ -87,7 +87,7 @@ def _lookup_sql(vendor: str) -> str:
         f"JOIN {sql.table(Product)} {p} "
         f"ON {p}.{col(Product, 'id')} = {c}.{col(Credential, 'product')} "
         f"LEFT JOIN {sql.table(RateCounter)} {r} ON {r}.{col(RateCounter, 'key')} = "
-        f"'credential:' || {c}.{col(Credential, 'id')} || ':default' "
+        f"{ratelimit.credential_key_sql(c + '.' + col(Credential, 'id'))} "
         f"WHERE {c}.{col(Credential, 'prefix')} = %s "
         f"OR {c}.{col(Credential, 'previous_prefix')} = %s"
     )

@@ -19,6 +19,17 @@ from knooppunt.core import sql
 from .models import RateCounter
 
 
+def credential_key(credential_id: int, scope: str = "default") -> str:
+    """The counter of one credential's calls in one scope (api.throttling)."""
+    return f"credential:{credential_id}:{scope}"
+
+
+def credential_key_sql(id_column: str) -> str:
+    """The same key of the default scope as an SQL expression over a column of credential ids:
+    the authentication reads the counter with the key's row (api.authentication.lookup)."""
+    return f"'credential:' || {id_column} || ':default'"
+
+
 @dataclass(frozen=True)
 class Hit:
     hits: int  # in the current window, this call included

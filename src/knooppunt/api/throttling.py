@@ -30,7 +30,7 @@ class CredentialRateThrottle(BaseThrottle):
         limit = settings.KNOOPPUNT_API_RATE_LIMITS.get(scope) if scope != "default" else None
         if limit is None:
             limit = credential.rate_limit or settings.KNOOPPUNT_API_RATE_LIMIT
-        now, key = time.time(), f"credential:{credential.pk}:{scope}"
+        now, key = time.time(), ratelimit.credential_key(credential.pk, scope)
         django_request = request._request
         if (
             scope == "default"

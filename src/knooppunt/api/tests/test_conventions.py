@@ -207,6 +207,16 @@ def test_the_counter_read_with_the_key_predicts_the_upsert(now):
     assert ratelimit.peek(stored, 60, now) == store.hit("proef", 60, now)
 
 
+def test_the_key_the_authentication_reads_is_the_key_the_throttle_counts():
+    from django.db import connection
+
+    from knooppunt.api import ratelimit
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {ratelimit.credential_key_sql('c.id')} FROM (SELECT 42 AS id) c")
+        assert cursor.fetchone()[0] == ratelimit.credential_key(42) == "credential:42:default"
+
+
 # --- trace headers -----------------------------------------------------------------------
 
 
