@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import StrIndex
 from django.http import Http404
@@ -345,26 +345,10 @@ def _organisation_page(query: UserQuery, index) -> tuple[list[int], int, bool, i
         total = index.count()
         number = min(query.pagina, max(1, math.ceil(total / PAGE_SIZE)))
         return page_of(number), total, False, number
-    from django.db import connection
-
-    column = SORTS[query.sort_key]
-    first_matches = index.values_list("user_id", column)[: COUNT_LIMIT + 1]
-    matches, params = first_matches.query.sql_with_params()
-    # The inner statement is the ORM's, the ORDER BY from the SORTS whitelist.
-    collect = (
-        f"WITH m (user_id, {column}) AS MATERIALIZED ({matches}) "  # noqa: S608
-        f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {_order_sql(query)} "
-        "LIMIT %s OFFSET %s"
-    )
-    number = query.pagina
+    first_matches = index.values_list("user_id", SORTS[query.sort_key])[: COUNT_LIMIT + 1]
+    matches, params = first_matches.query.sql_with_params()  # the ORM's statement
     with connection.cursor() as cursor:
-        cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
-        rows = cursor.fetchall()
-        if not rows and number > 1:  # past the last page: the last one
-            cursor.execute("SELECT count(*) FROM (" + matches + ") m", params)  # noqa: S608
-            number = max(1, math.ceil(cursor.fetchone()[0] / PAGE_SIZE))
-            cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
-            rows = cursor.fetchall()
+        rows, number = _collect(cursor, matches, params, query)
     total = rows[0][1] if rows else 0
     if total <= COUNT_LIMIT:
         return [row[0] for row in rows], total, False, number
@@ -400,8 +384,6 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
     Vis and Visscher bunch up under V), one query collects every match, counts them exactly and
     returns the page (on PostgreSQL through the trigram index from three letters on); before,
     such a term paid a probe over most of the table and then that same collecting scan."""
-    from django.db import connection
-
     table = UserSearchIndex._meta.db_table
     order = _order_sql(query)
     where = "1 = 1" if query.toon_verwijderd else "NOT deleted"
@@ -425,12 +407,7 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
         f"SELECT user_id FROM (SELECT {columns}, text FROM {table} WHERE {where} "  # noqa: S608
         f"ORDER BY {order} LIMIT %s) w WHERE {match} ORDER BY {order} LIMIT %s OFFSET %s"
     )
-    collect = (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} WHERE {where} "  # noqa: S608
-        f"AND {collect_match}) "
-        f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {order} LIMIT %s OFFSET %s"
-    )
-    count = f"SELECT count(*) FROM {table} WHERE {where} AND {collect_match}"  # noqa: S608
+    matches = f"SELECT {columns} FROM {table} WHERE {where} AND {collect_match}"  # noqa: S608
     number = query.pagina
     with connection.cursor() as cursor:
         cursor.execute(walk, [WALK_WINDOW, *terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
@@ -440,13 +417,26 @@ def _operator_page(query: UserQuery, index) -> tuple[list[int], int, bool, int]:
             if len(probe) > COUNT_LIMIT:
                 return ids, COUNT_LIMIT, True, number
             return ids, len(probe), False, number
-        cursor.execute(collect, [*collect_terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
-        rows = cursor.fetchall()
-        if not rows and number > 1:  # past the last page: show the last one
-            cursor.execute(count, collect_terms)
-            total = cursor.fetchone()[0]
-            number = max(1, math.ceil(total / PAGE_SIZE))
-            cursor.execute(collect, [*collect_terms, PAGE_SIZE, (number - 1) * PAGE_SIZE])
-            rows = cursor.fetchall()
+        rows, number = _collect(cursor, matches, collect_terms, query)
     total = rows[0][1] if rows else 0
     return [row[0] for row in rows], total, False, number
+
+
+def _collect(cursor, matches: str, params, query: UserQuery) -> tuple[list, int]:
+    """Page `query.pagina` of what `matches` selects (user_id and the sort column), sorted, each
+    row with the number of matches, in one statement: ([(user_id, total)], page). Past the last
+    page, the last page."""
+    collect = (
+        f"WITH m (user_id, {SORTS[query.sort_key]}) AS MATERIALIZED ({matches}) "  # noqa: S608
+        f"SELECT user_id, (SELECT count(*) FROM m) FROM m ORDER BY {_order_sql(query)} "
+        "LIMIT %s OFFSET %s"
+    )
+    number = query.pagina
+    cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+    rows = cursor.fetchall()
+    if not rows and number > 1:
+        cursor.execute(f"SELECT count(*) FROM ({matches}) m", params)  # noqa: S608
+        number = max(1, math.ceil(cursor.fetchone()[0] / PAGE_SIZE))
+        cursor.execute(collect, [*params, PAGE_SIZE, (number - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+    return rows, number
