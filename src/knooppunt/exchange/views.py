@@ -14,13 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from knooppunt.access import rules
+from knooppunt.core.http import url_for_each
 
 from . import payloads, selectors, services
 from . import rules as exchange_rules
@@ -98,7 +98,11 @@ def _list(request, *, outbox: bool):
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
             }
         )
-    rows = [_row(message, outbox=outbox, today=today) for message in listing.page.object_list]
+    detail = url_for_each("exchange:detail")
+    rows = [
+        _row(message, outbox=outbox, today=today, detail=detail)
+        for message in listing.page.object_list
+    ]
     page_query = {**base, "sorteer": listing.sort}
     return render(
         request,
@@ -126,7 +130,7 @@ def _list(request, *, outbox: bool):
     )
 
 
-def _row(message, *, outbox: bool, today) -> dict:
+def _row(message, *, outbox: bool, today, detail) -> dict:
     """One line of a list, its texts made here: a page of 25 lines formatted in the template
     cost as much as the rest of the page."""
     counterpart = message.receiver if outbox else message.sender
@@ -150,7 +154,7 @@ def _row(message, *, outbox: bool, today) -> dict:
         "available": message.payload_available,
         "created": dateformat.format(timezone.localtime(message.created_at), "d-m-Y H:i"),
         "type": message.message_type,
-        "url": reverse("exchange:detail", args=[message.pk]),
+        "url": detail(message.pk),
         "identificatie": message.identificatie,
         "counterpart": f"{counterpart} ({code})",
         "status": message.get_status_display(),

@@ -20,6 +20,7 @@ from knooppunt.access import services as access_services
 from knooppunt.accounts import selectors
 from knooppunt.accounts.models import Status
 from knooppunt.core.forms import show_errors
+from knooppunt.core.http import url_for_each
 from knooppunt.organisations.models import Organisation
 
 from . import csvio, search, services
@@ -143,20 +144,16 @@ def user_list(request):
     )
 
 
-_PK = 987654321  # stands in for the id when reversing a URL once per page
-
-
 def _rows(users, with_organisation: bool, actor_id: int) -> list[dict]:
     """The cells of the list, prepared in Python: 50 rows through template tags would cost
     more than the database work of the page. No "Verwijderen" for oneself or the deleted."""
-    edit = reverse("usermanagement:user_edit", args=[_PK])
-    delete = reverse("usermanagement:user_delete", args=[_PK]) + "?terug=lijst"
-    resend = reverse("usermanagement:user_resend_invitation", args=[_PK])
+    edit = url_for_each("usermanagement:user_edit")
+    delete = url_for_each("usermanagement:user_delete", "?terug=lijst")
+    resend = url_for_each("usermanagement:user_resend_invitation")
     statuses = dict(Status.choices)
     until = _("tot %(date)s")
     rows = []
     for user in users:
-        key = str(user.pk)
         status = str(statuses.get(user.status, user.status))
         if user.deactivated_until:
             status += " (" + until % {"date": user.deactivated_until.strftime("%d-%m-%Y")} + ")"
@@ -171,13 +168,11 @@ def _rows(users, with_organisation: bool, actor_id: int) -> list[dict]:
                 ),
                 "status": status,
                 "remark": user.deletion_reason,
-                "edit_url": edit.replace(str(_PK), key),
+                "edit_url": edit(user.pk),
                 "delete_url": None
                 if user.status == Status.DELETED or user.pk == actor_id
-                else delete.replace(str(_PK), key),
-                "resend_url": resend.replace(str(_PK), key)
-                if user.status == Status.INVITED
-                else None,
+                else delete(user.pk),
+                "resend_url": resend(user.pk) if user.status == Status.INVITED else None,
                 "organisation": user.organisation if with_organisation else None,
                 "organisation_id": user.organisation_id,
             }
